@@ -1,0 +1,146 @@
+/* nnlab/model.h: the sequential model: layers added by spec, forward, loss head, automatic backward, predict. */
+#ifndef NNLAB_MODEL_H
+#define NNLAB_MODEL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include "config.h"
+#include "error.h"
+#include "init.h"
+#include "activation.h"
+#include "tensor.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct nn_model nn_model;
+
+/* Loss heads, each fused with its output non-linearity and averaged over the batch.
+ * Targets are one real per row: a class index for softmax-xent, 0/1 for sigmoid-bce;
+ * for mse the value itself when the model has one output, else a class index taken as one-hot. */
+typedef enum nn_loss {
+    NN_LOSS_NONE = 0,
+    NN_LOSS_SOFTMAX_XENT, /* "softmax-xent": -log softmax(z)[y], via log-sum-exp */
+    NN_LOSS_SIGMOID_BCE,  /* "sigmoid-bce": max(z,0) - z*y + log1p(exp(-|z|)), one output */
+    NN_LOSS_MSE,          /* "mse": mean over rows and outputs of (z - t)^2 */
+    NN_LOSS_COUNT
+} nn_loss;
+
+/* Name of a loss ("softmax-xent", "sigmoid-bce", "mse", "none"). */
+const char *nn_loss_name(nn_loss l);
+/* Parse a loss name (also "xent", "ce", "bce"). Errors: NN_EINVAL listing the valid names. */
+nn_status nn_loss_parse(const char *name, nn_loss *out);
+
+/* New empty model taking rows of `inputs` features; seed drives initialisation and the
+ * random layers (rrelu, dropout). Caller owns it (nn_model_free). NULL on bad width or no memory. */
+nn_model *nn_model_new(int inputs, uint64_t seed);
+/* Frees the model and everything it owns; NULL is fine. */
+void nn_model_free(nn_model *m);
+
+/* Append one layer given by a spec token: "dense:64", "dense:64:init=he_uniform", an activation
+ * spec ("relu", "elu:alpha=0.5", "prelu", "prelu:shared=0", "srelu"), "maxout:32:k=2", ...
+ * Its input width is the previous output width. Errors: NN_EINVAL (bad spec), NN_ESHAPE. */
+nn_status nn_model_add(nn_model *m, const char *layer_spec);
+/* Append a comma-separated list of layer specs ("dense:64,relu,dense:3"). Parameters of a
+ * layer continue after commas: "srelu:t_l=-1,a_l=0.1,dense:3". Stops at the first error. */
+nn_status nn_model_add_arch(nn_model *m, const char *arch);
+/* Typed forms of nn_model_add. */
+nn_status nn_model_add_dense(nn_model *m, int out, nn_init init);
+nn_status nn_model_add_act(nn_model *m, const nn_act *act);
+/* PReLU with alpha 0.25: one alpha per unit (per_unit = 1) or one for the layer (0, PyTorch's default). */
+nn_status nn_model_add_prelu(nn_model *m, int per_unit);
+/* Maxout: `units` outputs, each the maximum of k affine pieces of the input. */
+nn_status nn_model_add_maxout(nn_model *m, int units, int k);
+/* Set the loss head (default NN_LOSS_NONE). Errors: NN_ESHAPE for sigmoid-bce on more than one output. */
+nn_status nn_model_set_loss(nn_model *m, nn_loss loss);
+nn_loss nn_model_loss_kind(const nn_model *m);
+
+/* A model from its input width, architecture and loss in one call (nn_model_new + add_arch + set_loss).
+ * NULL on error, with the message in nn_errmsg(). */
+nn_model *nn_model_from_spec(int inputs, const char *arch, nn_loss loss, uint64_t seed);
+/* The architecture as one spec string that nn_model_add_arch accepts. Returns the length snprintf would. */
+int nn_model_spec(const nn_model *m, char *buf, size_t size);
+
+/* (Re-)initialise every parameter and state from seed (initialisers chosen when layers were added). */
+nn_status nn_model_init(nn_model *m, uint64_t seed);
+
+int nn_model_inputs(const nn_model *m);
+int nn_model_outputs(const nn_model *m);
+/* Classes the model predicts: its output width, or 2 for a single-output sigmoid-bce model. */
+int nn_model_classes(const nn_model *m);
+int nn_model_nlayers(const nn_model *m);
+/* All trainable parameters (and their gradients) in one contiguous vector owned by the model. */
+size_t nn_model_nparams(const nn_model *m);
+nn_real *nn_model_params(nn_model *m);
+nn_real *nn_model_grads(nn_model *m);
+/* Non-trainable saved state (batchnorm running statistics), contiguous, owned by the model. */
+size_t nn_model_nstate(const nn_model *m);
+nn_real *nn_model_state(nn_model *m);
+
+/* Optional input standardisation x' = (x - mean) / std applied by every forward pass and saved with
+ * the model. The arrays (nn_model_inputs long) are copied; NULL, NULL removes it.
+ * Errors: NN_EINVAL for a std that is not > 0 or not finite. */
+nn_status nn_model_set_scaling(nn_model *m, const nn_real *mean, const nn_real *std);
+/* 1 and pointers to the model's arrays if scaling is set, else 0. */
+int nn_model_scaling(const nn_model *m, const nn_real **mean, const nn_real **std);
+
+/* Forward `rows` rows of x (rows x inputs, row-major). train = 1 records what backward needs and uses
+ * training behaviour (rrelu, dropout, batchnorm). *out (optional) points at the model's output tensor,
+ * valid until the next forward. Buffers grow only when rows exceeds every earlier batch. */
+nn_status nn_model_forward(nn_model *m, const nn_real *x, int rows, int train, const nn_tensor **out);
+/* Loss of the last forward output against targets y (one per row) through the loss head; stores dL/dout
+ * for nn_model_backward. *correct (optional) counts rows whose predicted class equals y.
+ * Errors: NN_EINVAL without a loss head or for a label out of range. */
+nn_status nn_model_loss(nn_model *m, const nn_real *y, double *loss, int *correct);
+/* Set every gradient to zero. */
+void nn_model_zero_grad(nn_model *m);
+/* Backward through all layers in reverse from the gradient nn_model_loss stored (or set with
+ * nn_model_set_output_grad); adds into the parameter gradients. Errors: NN_EINVAL if no training forward. */
+nn_status nn_model_backward(nn_model *m);
+/* Use dout (rows x outputs of the last forward) as dL/dout instead of a loss head's gradient. */
+nn_status nn_model_set_output_grad(nn_model *m, const nn_real *dout);
+/* Gradient of the loss with respect to the model input, rows x inputs, after nn_model_backward. */
+const nn_tensor *nn_model_input_grad(const nn_model *m);
+
+/* Predict in inference mode: classes[r] (optional) the arg-max class, probs (optional, rows x
+ * nn_model_classes) the softmax / sigmoid probabilities (raw outputs for mse and no loss head). */
+nn_status nn_model_predict(nn_model *m, const nn_real *x, int rows, int *classes, nn_real *probs);
+
+/* Print layers, output shapes and parameter counts, one line each, to f. */
+void nn_model_summary(const nn_model *m, FILE *f);
+
+/* Introspection, layers numbered from 0. */
+const char *nn_model_layer_kind(const nn_model *m, int i);       /* "dense", "act", "maxout", ... */
+int nn_model_layer_spec(const nn_model *m, int i, char *buf, size_t size);
+int nn_model_layer_inputs(const nn_model *m, int i);
+int nn_model_layer_outputs(const nn_model *m, int i);
+/* The layer's slice of the parameter / gradient vector; *n receives its length. */
+nn_real *nn_model_layer_params(nn_model *m, int i, size_t *n);
+nn_real *nn_model_layer_grads(nn_model *m, int i, size_t *n);
+/* The layer's output of the last forward (rows x outputs). */
+const nn_tensor *nn_model_layer_output(const nn_model *m, int i);
+/* With keep = 1, backward keeps dL/d(output) of every layer (for teaching and diagnostics; costs one
+ * buffer per layer); read it with nn_model_layer_output_grad after nn_model_backward. */
+nn_status nn_model_keep_grads(nn_model *m, int keep);
+const nn_tensor *nn_model_layer_output_grad(const nn_model *m, int i);
+
+/* Numerical gradient check: compares the backward gradients of the loss on (x, y) with central
+ * differences of step eps for every parameter and every input, and writes the maximum relative error
+ * |g - n| / max(1e-3?, |g| + |n|) per layer into rel_err[nlayers] (optional) and in total into *max_rel_err.
+ * Parameters are left unchanged. Errors: as nn_model_forward / nn_model_loss. */
+nn_status nn_model_gradcheck(nn_model *m, const nn_real *x, const nn_real *y, int rows, double eps,
+                             double *rel_err, double *input_rel_err, double *max_rel_err);
+
+/* Save architecture, loss, parameters, state and scaling to path (format in docs/model-format.md),
+ * written to a temporary file and renamed into place. Errors: NN_EIO. */
+nn_status nn_model_save(const nn_model *m, const char *path);
+/* Load a model saved by nn_model_save; NULL on a missing, truncated, corrupted or other-version file,
+ * with the reason in nn_errmsg(). Caller owns the model. */
+nn_model *nn_model_load(const char *path);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

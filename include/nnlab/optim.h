@@ -1,0 +1,84 @@
+/* nnlab/optim.h: optimizers over the model's flat parameter vector, learning-rate schedules, gradient clipping. */
+#ifndef NNLAB_OPTIM_H
+#define NNLAB_OPTIM_H
+
+#include <stddef.h>
+#include "config.h"
+#include "error.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct nn_optim nn_optim;
+
+/* SGD exactly as torch.optim.SGD (maximize = False), for each parameter p with gradient g at step t:
+ *   g = g + weight_decay * p                          (if weight_decay != 0)
+ *   if momentum != 0:
+ *       b = g                                  (t = 1)
+ *       b = momentum * b + (1 - dampening) * g (t > 1)
+ *       g = g + momentum * b  if nesterov  else  g = b
+ *   p = p - lr * g
+ * Defaults: lr 0.01, momentum 0, dampening 0, weight_decay 0, nesterov 0.
+ * Nesterov needs momentum > 0 and dampening = 0 (as PyTorch). NULL with nn_errmsg() on bad values. */
+nn_optim *nn_optim_sgd(double lr, double momentum, double dampening, double weight_decay, int nesterov);
+
+/* An optimizer from a spec "NAME[:key=value,...]", e.g. "sgd:lr=0.1,momentum=0.9,nesterov=1".
+ * Errors (NULL, nn_errmsg()): unknown name or key (the valid ones are listed), bad value. */
+nn_optim *nn_optim_parse(const char *spec);
+/* Canonical spec of o (all hyper-parameters), so that nn_optim_parse gives the same optimizer. */
+int nn_optim_format(const nn_optim *o, char *buf, size_t size);
+/* Frees o and its state; NULL is fine. */
+void nn_optim_free(nn_optim *o);
+
+/* One update of params[0..n) from grads[0..n). The per-parameter state is allocated on the first
+ * call (or when n changes, which resets it); later calls allocate nothing.
+ * Errors: NN_ENOMEM. */
+nn_status nn_optim_step(nn_optim *o, nn_real *params, const nn_real *grads, size_t n);
+/* Forget the state (momentum buffers, step count) as if newly created. */
+void nn_optim_reset(nn_optim *o);
+
+/* Learning-rate schedules, applied per epoch from the base learning rate lr0 (as torch.optim.lr_scheduler):
+ *   constant:    lr0
+ *   step:        lr0 * gamma^floor(epoch / step_size)                      (StepLR)
+ *   exponential: lr0 * gamma^epoch                                          (ExponentialLR)
+ *   cosine:      eta_min + (lr0 - eta_min) * (1 + cos(pi * epoch / t_max)) / 2, epoch <= t_max (CosineAnnealingLR)
+ * epoch counts from 0. */
+typedef enum nn_sched_kind { NN_SCHED_CONSTANT = 0, NN_SCHED_STEP, NN_SCHED_EXP, NN_SCHED_COSINE } nn_sched_kind;
+typedef struct nn_schedule {
+    nn_sched_kind kind;
+    int step_size;  /* step: epochs between decays (default 10) */
+    double gamma;   /* step, exponential: factor (default 0.1 for step, 0.95 for exponential) */
+    int t_max;      /* cosine: epochs of the half period (default: the number of training epochs) */
+    double eta_min; /* cosine: final learning rate (default 0) */
+} nn_schedule;
+
+/* Parse "constant", "step:step_size=10,gamma=0.1", "exp:gamma=0.95", "cosine:t_max=50,eta_min=0".
+ * Errors: NN_EINVAL naming the bad token. */
+nn_status nn_schedule_parse(const char *spec, nn_schedule *out);
+/* Attach a schedule (copied). Errors: NN_EINVAL for step_size < 1, gamma <= 0, t_max < 0. */
+nn_status nn_optim_set_schedule(nn_optim *o, const nn_schedule *s);
+/* Set the learning rate for `epoch` from the schedule; nn_fit calls it at the start of each epoch. */
+void nn_optim_set_epoch(nn_optim *o, int epoch);
+/* Current and base learning rate. */
+double nn_optim_lr(const nn_optim *o);
+double nn_optim_base_lr(const nn_optim *o);
+/* Name of the optimizer ("sgd", "adam", ...). */
+const char *nn_optim_name(const nn_optim *o);
+
+/* Optimizer state for saving and resuming: the state vector (owned by o; NULL before the first step),
+ * its length, and the step count. nn_optim_restore copies it back (allocating on first use).
+ * Errors: NN_EINVAL if the length does not fit n parameters. */
+const nn_real *nn_optim_state(const nn_optim *o, size_t *len, long *steps);
+nn_status nn_optim_restore(nn_optim *o, size_t n, const nn_real *state, size_t len, long steps);
+
+/* Gradient clipping as torch.nn.utils: clip_grad_norm_ scales g by max_norm / (norm + 1e-6) when the
+ * 2-norm of all of g exceeds max_norm and returns the norm before clipping; clip_grad_value_ clamps
+ * each element to [-clip, clip]. */
+double nn_clip_grad_norm(nn_real *g, size_t n, double max_norm);
+void nn_clip_grad_value(nn_real *g, size_t n, double clip);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

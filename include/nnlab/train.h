@@ -1,0 +1,87 @@
+/* nnlab/train.h: the training loop (fit), one training step, evaluation, threads and stop requests. */
+#ifndef NNLAB_TRAIN_H
+#define NNLAB_TRAIN_H
+
+#include <stdint.h>
+#include "config.h"
+#include "error.h"
+#include "model.h"
+#include "optim.h"
+#include "data.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* What one epoch gave; val_* are NaN without a validation set. */
+typedef struct nn_epoch_stats {
+    int epoch;            /* from 0 */
+    double loss, acc;     /* training loss and accuracy, averaged over the epoch's batches (by rows) */
+    double val_loss, val_acc;
+    double lr;            /* learning rate used in the epoch */
+    double seconds;       /* wall time of the epoch */
+} nn_epoch_stats;
+
+/* Per-epoch history returned by nn_fit; free with nn_history_free. */
+typedef struct nn_history {
+    int n;                 /* epochs run */
+    nn_epoch_stats *epochs;
+    int stopped_early;     /* 1 if early stopping ended the run */
+    int best_epoch;        /* epoch with the lowest validation loss (training loss without validation) */
+} nn_history;
+
+/* Called after each epoch; a nonzero return stops training (nn_fit returns NN_EINTR). */
+typedef int (*nn_epoch_fn)(const nn_epoch_stats *s, void *user);
+/* Called after each batch (for progress display); a nonzero return stops training after this batch. */
+typedef int (*nn_batch_fn)(int epoch, int batch, int nbatches, double loss, void *user);
+
+typedef struct nn_fit_opts {
+    int epochs;           /* default 10 */
+    int batch_size;       /* default 32; the last batch of an epoch may be smaller */
+    int shuffle;          /* default 1: reshuffle the rows every epoch */
+    uint64_t seed;        /* shuffling seed, default 0 */
+    const nn_dataset *val;/* optional validation set */
+    int patience;         /* early stopping: stop after this many epochs without a lower validation loss
+                             (training loss without validation); 0 = off (default) */
+    double clip_norm;     /* > 0: clip the global gradient 2-norm to this each step (default 0 = off) */
+    double clip_value;    /* > 0: clamp each gradient to [-v, v] each step (default 0 = off) */
+    double l1, l2;        /* penalties l1*sum|w| and l2*sum w^2 over dense and maxout weights, added to the
+                             loss and its gradient (default 0) */
+    nn_epoch_fn on_epoch;
+    nn_batch_fn on_batch;
+    void *user;
+} nn_fit_opts;
+
+/* The defaults above. */
+nn_fit_opts nn_fit_defaults(void);
+
+/* Train m on train with o. Stops early, on a callback's request, or on nn_request_stop() after the current
+ * batch (NN_EINTR). A non-finite loss or gradient stops it with NN_ENONFINITE, a message naming the epoch and
+ * batch, and the parameters of the last finite step. hist (optional) receives the epochs run, also on error.
+ * Errors: NN_ESHAPE if train (or val) columns differ from the model inputs, NN_EINVAL without a loss head
+ * or for bad options. */
+nn_status nn_fit(nn_model *m, nn_optim *o, const nn_dataset *train, const nn_fit_opts *opts, nn_history *hist);
+/* Frees the history's array (not the struct); NULL is fine. */
+void nn_history_free(nn_history *h);
+
+/* One training step on rows samples: forward, loss, zero_grad, backward, (clip), optimizer step.
+ * *loss (optional) receives the batch loss. Allocates nothing once buffers fit the batch size. */
+nn_status nn_train_step(nn_model *m, nn_optim *o, const nn_real *x, const nn_real *y, int rows, double *loss);
+
+/* Mean loss and accuracy of m on d in inference mode, in batches of batch_size (0: 256).
+ * Either output may be NULL. Errors: as nn_model_forward and nn_model_loss. */
+nn_status nn_evaluate(nn_model *m, const nn_dataset *d, int batch_size, double *loss, double *acc);
+
+/* Ask a running nn_fit to stop after its current batch; async-signal-safe (callable from a SIGINT handler).
+ * The request is cleared when nn_fit returns. */
+void nn_request_stop(void);
+
+/* Threads used by matrix products and anything else the library parallelises. n <= 0 takes
+ * NNLAB_THREADS from the environment, else the number of cores. */
+void nn_set_threads(int n);
+int nn_get_threads(void);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

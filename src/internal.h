@@ -1,0 +1,46 @@
+/* internal.h: helpers shared inside libnnlab (error reporting, spec-string tokens); not installed. */
+#ifndef NNLAB_INTERNAL_H
+#define NNLAB_INTERNAL_H
+
+#include <stddef.h>
+#include "nnlab.h"
+
+#if defined(__GNUC__)
+#define NN_PRINTF(a, b) __attribute__((format(printf, a, b)))
+#else
+#define NN_PRINTF(a, b)
+#endif
+
+/* Record a message for nn_errmsg() and return s, so that failures read `return nn_fail(NN_EINVAL, ...)`. */
+nn_status nn_fail(nn_status s, const char *fmt, ...) NN_PRINTF(2, 3);
+/* Prefix the current message with "prefix: " (adds context on the way up). Returns s. */
+nn_status nn_fail_prefix(nn_status s, const char *fmt, ...) NN_PRINTF(2, 3);
+
+/* A spec string "NAME[:POS]...[:key=value[,key=value]...]" split in place into tokens.
+ * Positional fields come first; the first field holding '=' starts the key=value list, whose items are
+ * separated by ',' or ':'. Values keep '/' (as in "betas=0.9/0.999"). */
+#define NN_SPEC_MAXPOS 4
+#define NN_SPEC_MAXKV 24
+#define NN_SPEC_MAXLEN 512
+typedef struct nn_spec {
+    char buf[NN_SPEC_MAXLEN];
+    const char *name;
+    int npos;
+    const char *pos[NN_SPEC_MAXPOS];
+    int nkv;
+    const char *key[NN_SPEC_MAXKV];
+    const char *val[NN_SPEC_MAXKV];
+} nn_spec;
+
+/* Errors: NN_EINVAL for an empty name, too long a spec, too many fields, a key without '=' or value. */
+nn_status nn_spec_parse(const char *s, nn_spec *out);
+/* Parse a finite number; errors name `what` (e.g. "elu") and `key`. */
+nn_status nn_parse_real(const char *what, const char *key, const char *val, double *out);
+/* Parse a whole number in [lo, hi]; errors name `what` and `key`. */
+nn_status nn_parse_int(const char *what, const char *key, const char *val, long lo, long hi, long *out);
+
+/* Allocation that reports NN_ENOMEM through nn_errmsg(); NULL on failure. */
+void *nn_malloc(size_t bytes);
+void *nn_calloc(size_t n, size_t size);
+
+#endif

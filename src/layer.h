@@ -1,0 +1,58 @@
+/* layer.h: the layer interface every file in src/layers implements, and the layer registry; not installed. */
+#ifndef NNLAB_LAYER_H
+#define NNLAB_LAYER_H
+
+#include "internal.h"
+
+typedef struct nn_layer nn_layer;
+
+/* One table of functions per layer kind. A layer's forward and backward live side by side in its file.
+ * Parameters and gradients are slices of the model's flat vectors (param, grad), rebound by the model
+ * whenever those vectors move. */
+typedef struct nn_layer_ops {
+    const char *kind; /* "dense", "act", "maxout", ... */
+    /* y = layer(x); L->y is already sized rows x out by the model. train = 1: training mode, record what
+     * backward needs (in L->aux or L->y). rng: the model's generator for random layers. */
+    nn_status (*forward)(nn_layer *L, const nn_tensor *x, int train, nn_rng *rng);
+    /* From dy = dL/dy (rows x out): add parameter gradients into L->grad and, when dx is not NULL, write
+     * dx = dL/dx (rows x in; overwrite). x and L->y are those of the last training forward. */
+    void (*backward)(nn_layer *L, const nn_tensor *x, const nn_tensor *dy, nn_tensor *dx);
+    /* Initialise parameters and state; next_init is the initialiser the following activation asks for
+     * (NN_INIT_AUTO when none follows). */
+    void (*init)(nn_layer *L, nn_rng *rng, nn_init next_init);
+    /* The spec token that recreates this layer through nn_model_add. */
+    int (*format)(const nn_layer *L, char *buf, size_t size);
+    /* Frees L->cfg (may be NULL when cfg needs nothing beyond free()). */
+    void (*free_cfg)(void *cfg);
+    /* The initialiser this layer asks of a preceding dense layer (NULL: NN_INIT_AUTO). */
+    nn_init (*wants_init)(const nn_layer *L);
+} nn_layer_ops;
+
+struct nn_layer {
+    const nn_layer_ops *ops;
+    int in, out;
+    size_t nparams, param_off; /* slice of the model's parameter and gradient vectors */
+    size_t nstate, state_off;  /* slice of the model's non-trainable state vector */
+    nn_real *param, *grad, *state;
+    nn_tensor y;               /* output of the last forward, owned by the model */
+    void *aux;                 /* per-batch scratch (masks, arg-max indices, random slopes) */
+    size_t aux_cap;            /* bytes */
+    void *cfg;                 /* kind-specific settings, owned by the layer */
+};
+
+/* A constructor fills L (ops, out, nparams, nstate, cfg) for input width L->in from a parsed spec.
+ * Errors: NN_EINVAL naming the bad field or key. */
+typedef nn_status (*nn_layer_ctor)(nn_layer *L, const nn_spec *spec);
+
+/* Builds a layer from a spec token for input width `in`: looks up the layer kinds, then the activations. */
+nn_status nn_layer_create(nn_layer *L, int in, const char *spec);
+/* Grows L->aux to at least bytes (allocates only when it grows); NULL with NN_ENOMEM on failure. */
+void *nn_layer_aux(nn_layer *L, size_t bytes);
+
+/* Constructors of the layer kinds (src/layers/ *.c). */
+nn_status nn_dense_create(nn_layer *L, const nn_spec *spec);
+nn_status nn_maxout_create(nn_layer *L, const nn_spec *spec);
+/* The element-wise activation layer (src/layers/activation.c): fixed or learnable parameters. */
+nn_status nn_act_layer_create(nn_layer *L, const nn_act *act);
+
+#endif

@@ -1,0 +1,75 @@
+/* spec.c: the one tokenizer behind every spec string (layers, activations, optimizers, schedules). */
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include "internal.h"
+
+nn_status nn_spec_parse(const char *s, nn_spec *out)
+{
+    memset(out, 0, sizeof *out);
+    if (!s) return nn_fail(NN_EINVAL, "empty spec");
+    size_t len = strlen(s);
+    if (len >= NN_SPEC_MAXLEN) return nn_fail(NN_EINVAL, "spec '%.40s...' is too long", s);
+    memcpy(out->buf, s, len + 1);
+    char *p = out->buf;
+    char *colon = strchr(p, ':');
+    if (colon) *colon = '\0';
+    out->name = p;
+    if (!*p) return nn_fail(NN_EINVAL, "spec '%s' has no name", s);
+    if (strchr(p, '=') || strchr(p, ',')) return nn_fail(NN_EINVAL, "spec '%s' has no name before its parameters", s);
+    if (!colon) return NN_OK;
+    p = colon + 1;
+    /* Positional fields, up to the first field that holds '='. */
+    while (p) {
+        size_t flen = strcspn(p, ":");
+        if (memchr(p, '=', flen)) break;
+        char *c = p[flen] ? p + flen : NULL;
+        if (c) *c = '\0';
+        if (!*p) return nn_fail(NN_EINVAL, "spec '%s' has an empty field", s);
+        if (strchr(p, ',')) return nn_fail(NN_EINVAL, "spec '%s': field '%s' is not key=value", s, p);
+        if (out->npos == NN_SPEC_MAXPOS) return nn_fail(NN_EINVAL, "spec '%s' has too many fields", s);
+        out->pos[out->npos++] = p;
+        p = c ? c + 1 : NULL;
+    }
+    /* key=value items separated by ',' or ':'. */
+    while (p && *p) {
+        char *sep = p + strcspn(p, ",:");
+        char *next = *sep ? sep + 1 : NULL;
+        *sep = '\0';
+        char *eq = strchr(p, '=');
+        if (!eq || eq == p || !eq[1])
+            return nn_fail(NN_EINVAL, "spec '%s': '%s' is not key=value", s, p);
+        if (out->nkv == NN_SPEC_MAXKV) return nn_fail(NN_EINVAL, "spec '%s' has too many parameters", s);
+        *eq = '\0';
+        out->key[out->nkv] = p;
+        out->val[out->nkv++] = eq + 1;
+        p = next;
+        if (p && !*p) return nn_fail(NN_EINVAL, "spec '%s' ends with a separator", s);
+    }
+    return NN_OK;
+}
+
+nn_status nn_parse_real(const char *what, const char *key, const char *val, double *out)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(val, &end);
+    if (end == val || *end || errno == ERANGE || !isfinite(v))
+        return nn_fail(NN_EINVAL, "%s: %s=%s is not a finite number", what, key, val);
+    *out = v;
+    return NN_OK;
+}
+
+nn_status nn_parse_int(const char *what, const char *key, const char *val, long lo, long hi, long *out)
+{
+    char *end;
+    errno = 0;
+    long v = strtol(val, &end, 10);
+    if (end == val || *end || errno == ERANGE)
+        return nn_fail(NN_EINVAL, "%s: %s=%s is not a whole number", what, key, val);
+    if (v < lo || v > hi)
+        return nn_fail(NN_EINVAL, "%s: %s=%s is out of range [%ld, %ld]", what, key, val, lo, hi);
+    *out = v;
+    return NN_OK;
+}
