@@ -52,6 +52,13 @@ void *nn_layer_aux(nn_layer *L, size_t bytes);
 /* Constructors of the layer kinds (src/layers/ *.c). */
 nn_status nn_dense_create(nn_layer *L, const nn_spec *spec);
 nn_status nn_maxout_create(nn_layer *L, const nn_spec *spec);
+/* Vector-valued activations (src/layers/softmax.c): softmax and log_softmax over each row. */
+nn_status nn_softmax_create(nn_layer *L, const nn_spec *spec);
+nn_status nn_log_softmax_create(nn_layer *L, const nn_spec *spec);
+/* Regularisation layers (src/layers/dropout.c, src/layers/batchnorm.c). */
+nn_status nn_dropout_create(nn_layer *L, const nn_spec *spec);
+nn_status nn_alpha_dropout_create(nn_layer *L, const nn_spec *spec);
+nn_status nn_batchnorm_create(nn_layer *L, const nn_spec *spec);
 /* The element-wise activation layer (src/layers/activation.c): fixed or learnable parameters. */
 nn_status nn_act_layer_create(nn_layer *L, const nn_act *act);
 

@@ -1,0 +1,79 @@
+/* cli.h: what the nnlab subcommands share: exit codes, messages, data loading, atomic files, progress, plots. */
+#ifndef NNLAB_CLI_H
+#define NNLAB_CLI_H
+
+#include <stddef.h>
+#include <stdio.h>
+#include "nnlab.h"
+
+/* Exit statuses of every subcommand. */
+#define CLI_OK 0
+#define CLI_ERR 1   /* runtime error (bad file, training failure) */
+#define CLI_USAGE 2 /* usage error (unknown option, bad spec, missing argument) */
+
+/* Subcommands (src/cli/<name>.c); argv[0] is the subcommand name. */
+int cmd_train(int argc, char **argv);
+int cmd_eval(int argc, char **argv);
+int cmd_predict(int argc, char **argv);
+int cmd_compare(int argc, char **argv);
+int cmd_trace(int argc, char **argv);
+int cmd_gradcheck(int argc, char **argv);
+int cmd_act(int argc, char **argv);
+int cmd_datasets(int argc, char **argv);
+
+/* "nnlab: <message>" on stderr. */
+void cli_error(const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 1, 2)))
+#endif
+    ;
+
+/* Set by --quiet: no progress output. */
+extern int cli_quiet;
+
+/* Path of a bundled data set ("spirals" -> <data dir>/spirals.csv) or NULL if `name` is none. The data
+ * dir is $NNLAB_DATA, else the source tree's data/ (compiled in), else the installed share/nnlab/data. */
+const char *cli_bundled_path(const char *name, char *buf, size_t size);
+/* Load a data argument: a bundled name or a CSV path. NULL after printing the error. */
+nn_dataset *cli_load_data(const char *arg);
+
+/* Atomic output: cli_atomic_open opens a temporary file beside path (its name into tmp);
+ * cli_atomic_commit closes it and renames it onto path (0 on success, -1 after printing an error);
+ * cli_atomic_abort closes and removes the temporary. */
+FILE *cli_atomic_open(const char *path, char *tmp, size_t tmpsize);
+int cli_atomic_commit(FILE *f, const char *tmp, const char *path);
+void cli_atomic_abort(FILE *f, const char *tmp);
+
+/* Ctrl-C calls nn_request_stop() so training stops after the current batch. */
+void cli_install_sigint(void);
+
+/* Progress for nn_fit: a live bar redrawn on stderr when it is a terminal, one line per epoch otherwise,
+ * nothing with --quiet. Pass cli_progress_batch / cli_progress_epoch with a cli_progress as user data. */
+typedef struct cli_progress {
+    const char *label; /* e.g. "relu seed 1" */
+    int epochs;
+    double t0;         /* start time (cli_now) */
+    double loss;       /* running training loss of the epoch */
+    int tty;
+} cli_progress;
+void cli_progress_init(cli_progress *p, const char *label, int epochs);
+int cli_progress_batch(int epoch, int batch, int nbatches, double loss, void *user);
+int cli_progress_epoch(const nn_epoch_stats *s, void *user);
+/* Monotonic seconds. */
+double cli_now(void);
+
+/* Plots through gnuplot (src/cli/plot.c). A series is n points (x[i], y[i]) with a title. */
+typedef struct cli_series {
+    const char *title;
+    const double *x, *y;
+    int n;
+} cli_series;
+/* Line chart: writes base.dat and base.gp, then renders base.svg and base.png with gnuplot when it is
+ * installed. Returns 0 rendered, 1 gnuplot missing (data and script written, a note printed to stderr
+ * once per run), -1 error (printed). */
+int cli_plot_lines(const char *base, const char *title, const char *xlabel, const char *ylabel,
+                   const cli_series *s, int ns);
+/* 1 if gnuplot can be run. */
+int cli_have_gnuplot(void);
+
+#endif
