@@ -2,7 +2,7 @@
 #ifndef NNLAB_H
 #define NNLAB_H
 
-#include "nnlab/config.h"
+#include <nnlab/config.h>
 #include "nnlab/error.h"
 #include "nnlab/tensor.h"
 #include "nnlab/rng.h"

@@ -34,13 +34,17 @@ nn_status nn_fail(nn_status s, const char *fmt, ...)
 
 nn_status nn_fail_prefix(nn_status s, const char *fmt, ...)
 {
-    char old[NN_MSG_LEN], pre[NN_MSG_LEN];
+    char old[NN_MSG_LEN];
     va_list ap;
     memcpy(old, msg, sizeof old);
     va_start(ap, fmt);
-    vsnprintf(pre, sizeof pre, fmt, ap);
+    int k = vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    snprintf(msg, sizeof msg, "%s: %s", pre, old);
+    size_t at = k < 0 ? 0 : (size_t)k < sizeof msg ? (size_t)k : sizeof msg - 1;
+    const char *sep = ": ";
+    for (const char *p = sep; *p && at + 1 < sizeof msg; p++) msg[at++] = *p;
+    for (const char *p = old; *p && at + 1 < sizeof msg; p++) msg[at++] = *p;
+    msg[at] = '\0';
     return s;
 }
 

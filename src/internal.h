@@ -23,6 +23,7 @@ nn_status nn_fail_prefix(nn_status s, const char *fmt, ...) NN_PRINTF(2, 3);
 #define NN_SPEC_MAXKV 24
 #define NN_SPEC_MAXLEN 512
 typedef struct nn_spec {
+    char text[NN_SPEC_MAXLEN]; /* the spec as given, for messages */
     char buf[NN_SPEC_MAXLEN];
     const char *name;
     int npos;

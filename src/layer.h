@@ -32,6 +32,7 @@ struct nn_layer {
     const nn_layer_ops *ops;
     int in, out;
     size_t nparams, param_off; /* slice of the model's parameter and gradient vectors */
+    size_t nweights;           /* the first nweights parameters are weights that L1/L2 penalties apply to */
     size_t nstate, state_off;  /* slice of the model's non-trainable state vector */
     nn_real *param, *grad, *state;
     nn_tensor y;               /* output of the last forward, owned by the model */

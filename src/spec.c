@@ -11,6 +11,7 @@ nn_status nn_spec_parse(const char *s, nn_spec *out)
     if (!s) return nn_fail(NN_EINVAL, "empty spec");
     size_t len = strlen(s);
     if (len >= NN_SPEC_MAXLEN) return nn_fail(NN_EINVAL, "spec '%.40s...' is too long", s);
+    memcpy(out->text, s, len + 1);
     memcpy(out->buf, s, len + 1);
     char *p = out->buf;
     char *colon = strchr(p, ':');

@@ -3,7 +3,7 @@
 #define NNLAB_ACTIVATION_H
 
 #include <stddef.h>
-#include "config.h"
+#include <nnlab/config.h>
 #include "error.h"
 #include "init.h"
 

@@ -4,7 +4,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
-#include "config.h"
+#include <nnlab/config.h>
 #include "error.h"
 
 #ifdef __cplusplus
@@ -21,7 +21,7 @@ typedef struct nn_dataset {
     char **names; /* cols feature names (from a CSV header) or NULL */
 } nn_dataset;
 
-/* A data set of rows x cols zeros (nclasses 0); caller owns it. NULL on bad size or no memory. */
+/* A data set of rows x cols zeros (nclasses 0); caller owns it. NULL on bad size (rows < 0, cols < 1) or no memory. */
 nn_dataset *nn_dataset_new(int rows, int cols);
 /* Frees d and its arrays; NULL is fine. */
 void nn_dataset_free(nn_dataset *d);
@@ -30,12 +30,13 @@ nn_dataset *nn_dataset_subset(const nn_dataset *d, const int *idx, int n);
 
 /* Read a CSV file: feature columns, then the label column, separated by commas; blank lines and lines
  * starting with '#' are skipped. header: 1 the first row holds names, 0 it does not, -1 detect (a first
- * row with a non-numeric cell). Labels that are all whole numbers >= 0 make a classification set with
- * nclasses = max + 1, else regression. Errors (NULL, nn_errmsg() "FILE:LINE: column C: ..."):
+ * row with a non-numeric cell). Labels that are all whole numbers in 0..65535 make a classification set
+ * with nclasses = max(2, max + 1), else regression. Errors (NULL, nn_errmsg() "FILE:LINE: column C: ..."):
  * missing file, bad cell, ragged row, no data rows. */
 nn_dataset *nn_dataset_load_csv(const char *path, int header);
 /* Write d as CSV (header "x1,...,xN,label" or its names), with optional '#' comment lines first.
- * Written to a temporary file and renamed. Errors: NN_EIO. */
+ * Written to a temporary file and renamed. Errors: NN_EIO; NN_EINVAL (nothing written) for non-finite values, labels that are not class indices of a
+ * classification set, or names that would not read back. */
 nn_status nn_dataset_save_csv(const nn_dataset *d, const char *path, const char *comment);
 
 /* Seeded shuffle and split: *test gets round(test_fraction * rows) rows, *train the rest (both owned by the

@@ -5,7 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
-#include "config.h"
+#include <nnlab/config.h>
 #include "error.h"
 #include "init.h"
 #include "activation.h"
@@ -101,7 +101,8 @@ void nn_model_zero_grad(nn_model *m);
 nn_status nn_model_backward(nn_model *m);
 /* Use dout (rows x outputs of the last forward) as dL/dout instead of a loss head's gradient. */
 nn_status nn_model_set_output_grad(nn_model *m, const nn_real *dout);
-/* Gradient of the loss with respect to the model input, rows x inputs, after nn_model_backward. */
+/* Gradient of the loss with respect to the model input (rows x inputs) after nn_model_backward with
+ * nn_model_keep_grads on; NULL otherwise (training does not need it, so it is not computed). */
 const nn_tensor *nn_model_input_grad(const nn_model *m);
 
 /* Predict in inference mode: classes[r] (optional) the arg-max class, probs (optional, rows x
@@ -126,10 +127,10 @@ const nn_tensor *nn_model_layer_output(const nn_model *m, int i);
 nn_status nn_model_keep_grads(nn_model *m, int keep);
 const nn_tensor *nn_model_layer_output_grad(const nn_model *m, int i);
 
-/* Numerical gradient check: compares the backward gradients of the loss on (x, y) with central
- * differences of step eps for every parameter and every input, and writes the maximum relative error
- * |g - n| / max(1e-3?, |g| + |n|) per layer into rel_err[nlayers] (optional) and in total into *max_rel_err.
- * Parameters are left unchanged. Errors: as nn_model_forward / nn_model_loss. */
+/* Numerical gradient check on (x, y) in training mode (random layers replay the same draws): compares
+ * backward's gradient g of every parameter and input with the central difference n of step eps and writes
+ * the largest |g - n| / max(|g| + |n|, sqrt(machine epsilon)) per layer into rel_err[nlayers], for the
+ * inputs into *input_rel_err and overall into *max_rel_err (each optional). Parameters are left unchanged. */
 nn_status nn_model_gradcheck(nn_model *m, const nn_real *x, const nn_real *y, int rows, double eps,
                              double *rel_err, double *input_rel_err, double *max_rel_err);
 
@@ -139,6 +140,14 @@ nn_status nn_model_save(const nn_model *m, const char *path);
 /* Load a model saved by nn_model_save; NULL on a missing, truncated, corrupted or other-version file,
  * with the reason in nn_errmsg(). Caller owns the model. */
 nn_model *nn_model_load(const char *path);
+
+/* As nn_model_save, with the optimizer's hyper-parameters and state (when o is not NULL), so that training
+ * can resume bit-identically. */
+struct nn_optim;
+nn_status nn_model_save_with(const nn_model *m, const struct nn_optim *o, const char *path);
+/* As nn_model_load; when the file carries optimizer state and opt is not NULL, *opt receives the restored
+ * optimizer (caller owns it; NULL if the file has none). */
+nn_model *nn_model_load_with(const char *path, struct nn_optim **opt);
 
 #ifdef __cplusplus
 }

@@ -3,7 +3,7 @@
 #define NNLAB_OPTIM_H
 
 #include <stddef.h>
-#include "config.h"
+#include <nnlab/config.h>
 #include "error.h"
 
 #ifdef __cplusplus

@@ -3,7 +3,7 @@
 #define NNLAB_TRAIN_H
 
 #include <stdint.h>
-#include "config.h"
+#include <nnlab/config.h>
 #include "error.h"
 #include "model.h"
 #include "optim.h"
@@ -36,7 +36,9 @@ typedef int (*nn_epoch_fn)(const nn_epoch_stats *s, void *user);
 typedef int (*nn_batch_fn)(int epoch, int batch, int nbatches, double loss, void *user);
 
 typedef struct nn_fit_opts {
-    int epochs;           /* default 10 */
+    int epochs;           /* default 10: train until this epoch count is reached */
+    int initial_epoch;    /* default 0: epoch to start at (as Keras); resuming a run started with the same
+                             seed and options from here continues it bit-identically */
     int batch_size;       /* default 32; the last batch of an epoch may be smaller */
     int shuffle;          /* default 1: reshuffle the rows every epoch */
     uint64_t seed;        /* shuffling seed, default 0 */

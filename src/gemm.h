@@ -1,0 +1,12 @@
+/* gemm.h: the one matrix product of the library, row-major, dispatching to CBLAS or a direct path for tiny sizes. */
+#ifndef NNLAB_GEMM_H
+#define NNLAB_GEMM_H
+
+#include "internal.h"
+
+/* C (m x n) = alpha * op(A) * op(B) + beta * C, all row-major; op(A) is m x k, op(B) is k x n.
+ * ta / tb = 1 transposes A / B. beta = 0 ignores C's old contents (NaN included). */
+void nn_gemm(int ta, int tb, int m, int n, int k, nn_real alpha, const nn_real *A, int lda,
+             const nn_real *B, int ldb, nn_real beta, nn_real *C, int ldc);
+
+#endif

@@ -1,0 +1,47 @@
+/* layer.c: the layer registry (spec token -> layer kind or activation) and the per-layer scratch buffer. */
+#include <stdlib.h>
+#include <string.h>
+#include "layer.h"
+
+static const struct {
+    const char *name;
+    nn_layer_ctor create;
+} kinds[] = {
+    {"dense", nn_dense_create},
+    {"maxout", nn_maxout_create},
+};
+
+nn_status nn_layer_create(nn_layer *L, int in, const char *text)
+{
+    nn_spec spec;
+    memset(L, 0, sizeof *L);
+    L->in = in;
+    if (nn_spec_parse(text, &spec) != NN_OK) return NN_EINVAL;
+    for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
+        if (!strcmp(spec.name, kinds[i].name)) return kinds[i].create(L, &spec);
+    if (nn_act_lookup(spec.name) >= 0) {
+        nn_act act;
+        if (nn_act_parse(text, &act) != NN_OK) return NN_EINVAL;
+        return nn_act_layer_create(L, &act);
+    }
+    char valid[512] = "";
+    for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
+        strcat(valid, kinds[i].name);
+        strcat(valid, ", ");
+    }
+    return nn_fail(NN_EINVAL, "unknown layer '%s' (valid: %sor an activation: see nnlab act --list)",
+                   spec.name, valid);
+}
+
+void *nn_layer_aux(nn_layer *L, size_t bytes)
+{
+    if (bytes <= L->aux_cap) return L->aux;
+    void *p = realloc(L->aux, bytes);
+    if (!p) {
+        nn_fail(NN_ENOMEM, "out of memory for %zu bytes of %s scratch", bytes, L->ops->kind);
+        return NULL;
+    }
+    L->aux = p;
+    L->aux_cap = bytes;
+    return p;
+}

@@ -1,0 +1,435 @@
+/* model.c: the sequential model: building from specs, one flat parameter vector, forward, loss, backward in reverse. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include "layer.h"
+#include "loss.h"
+#include "model_internal.h"
+
+nn_model *nn_model_new(int inputs, uint64_t seed)
+{
+    if (inputs < 1) {
+        nn_fail(NN_ESHAPE, "a model needs at least one input, got %d", inputs);
+        return NULL;
+    }
+    nn_model *m = nn_calloc(1, sizeof *m);
+    if (!m) return NULL;
+    m->inputs = inputs;
+    m->seed = seed;
+    nn_threads_default();
+    return m;
+}
+
+static void free_layer(nn_layer *L)
+{
+    nn_tensor_release(&L->y);
+    free(L->aux);
+    if (L->ops && L->ops->free_cfg) L->ops->free_cfg(L->cfg);
+    else free(L->cfg);
+}
+
+void nn_model_free(nn_model *m)
+{
+    if (!m) return;
+    for (int i = 0; i < m->nlayers; i++) {
+        free_layer(&m->layers[i]);
+        nn_tensor_release(&m->kept[i]);
+    }
+    free(m->layers);
+    free(m->kept);
+    free(m->params);
+    free(m->grads);
+    free(m->state);
+    free(m->mean);
+    free(m->std);
+    nn_tensor_release(&m->xown);
+    nn_tensor_release(&m->dout);
+    nn_tensor_release(&m->g[0]);
+    nn_tensor_release(&m->g[1]);
+    nn_tensor_release(&m->dxin);
+    free(m);
+}
+
+int nn_model_inputs(const nn_model *m) { return m->inputs; }
+int nn_model_outputs(const nn_model *m) { return m->nlayers ? m->layers[m->nlayers - 1].out : m->inputs; }
+int nn_model_nlayers(const nn_model *m) { return m->nlayers; }
+nn_loss nn_model_loss_kind(const nn_model *m) { return m->loss; }
+
+int nn_model_classes(const nn_model *m)
+{
+    int out = nn_model_outputs(m);
+    return m->loss == NN_LOSS_SIGMOID_BCE && out == 1 ? 2 : out;
+}
+
+nn_status nn_model_add(nn_model *m, const char *spec)
+{
+    if (!m || !spec) return nn_fail(NN_EINVAL, "nn_model_add: NULL argument");
+    if (m->built) return nn_fail(NN_EINVAL, "layers can only be added before the model's first use");
+    if (m->nlayers == m->cap) {
+        int cap = m->cap ? 2 * m->cap : 8;
+        nn_layer *l = realloc(m->layers, (size_t)cap * sizeof *l);
+        if (!l) return nn_fail(NN_ENOMEM, "out of memory adding a layer");
+        m->layers = l;
+        nn_tensor *k = realloc(m->kept, (size_t)cap * sizeof *k);
+        if (!k) return nn_fail(NN_ENOMEM, "out of memory adding a layer");
+        m->kept = k;
+        m->cap = cap;
+    }
+    nn_layer *L = &m->layers[m->nlayers];
+    nn_status s = nn_layer_create(L, nn_model_outputs(m), spec);
+    if (s != NN_OK) {
+        free(L->cfg);
+        return nn_fail_prefix(s, "layer %d '%s'", m->nlayers + 1, spec);
+    }
+    if (m->loss == NN_LOSS_SIGMOID_BCE && L->out != 1) {
+        free_layer(L);
+        return nn_fail(NN_ESHAPE, "layer %d '%s': sigmoid-bce needs one output, this gives %d", m->nlayers + 1,
+                       spec, L->out);
+    }
+    L->param_off = m->nparams;
+    L->state_off = m->nstate;
+    m->nparams += L->nparams;
+    m->nstate += L->nstate;
+    memset(&m->kept[m->nlayers], 0, sizeof m->kept[0]);
+    m->nlayers++;
+    return NN_OK;
+}
+
+nn_status nn_model_add_arch(nn_model *m, const char *arch)
+{
+    if (!m || !arch) return nn_fail(NN_EINVAL, "nn_model_add_arch: NULL argument");
+    /* A comma starts a new layer unless the next item is key=value: then it continues the current spec. */
+    char tok[NN_SPEC_MAXLEN];
+    const char *p = arch;
+    if (!*p) return nn_fail(NN_EINVAL, "empty architecture");
+    while (*p) {
+        size_t n = 0;
+        for (;;) {
+            size_t len = strcspn(p, ",");
+            if (n + len + 1 >= sizeof tok) return nn_fail(NN_EINVAL, "layer spec in '%s' is too long", arch);
+            memcpy(tok + n, p, len);
+            n += len;
+            tok[n] = '\0';
+            p += len;
+            if (*p != ',') break;
+            const char *next = p + 1;
+            size_t nlen = strcspn(next, ",");
+            const char *eq = memchr(next, '=', nlen), *colon = memchr(next, ':', nlen);
+            if (!eq || (colon && colon < eq)) break;
+            tok[n++] = ',';
+            p = next;
+        }
+        if (!n) return nn_fail(NN_EINVAL, "architecture '%s' has an empty layer", arch);
+        nn_status s = nn_model_add(m, tok);
+        if (s != NN_OK) return s;
+        if (*p == ',') {
+            p++;
+            if (!*p) return nn_fail(NN_EINVAL, "architecture '%s' ends with ','", arch);
+        }
+    }
+    return NN_OK;
+}
+
+nn_status nn_model_add_dense(nn_model *m, int out, nn_init init)
+{
+    char spec[64];
+    if (init == NN_INIT_AUTO) snprintf(spec, sizeof spec, "dense:%d", out);
+    else snprintf(spec, sizeof spec, "dense:%d:init=%s", out, nn_init_name(init));
+    return nn_model_add(m, spec);
+}
+
+nn_status nn_model_add_act(nn_model *m, const nn_act *act)
+{
+    char spec[NN_SPEC_MAXLEN];
+    if (!act) return nn_fail(NN_EINVAL, "nn_model_add_act: NULL activation");
+    if (nn_act_format(act, spec, sizeof spec) >= (int)sizeof spec)
+        return nn_fail(NN_EINVAL, "activation spec too long");
+    return nn_model_add(m, spec);
+}
+
+nn_status nn_model_add_prelu(nn_model *m, int per_unit)
+{
+    return nn_model_add(m, per_unit ? "prelu:shared=0" : "prelu");
+}
+
+nn_status nn_model_add_maxout(nn_model *m, int units, int k)
+{
+    char spec[64];
+    snprintf(spec, sizeof spec, "maxout:%d:k=%d", units, k);
+    return nn_model_add(m, spec);
+}
+
+nn_status nn_model_set_loss(nn_model *m, nn_loss loss)
+{
+    if ((int)loss < 0 || loss >= NN_LOSS_COUNT) return nn_fail(NN_EINVAL, "unknown loss %d", (int)loss);
+    if (loss == NN_LOSS_SIGMOID_BCE && m->nlayers && nn_model_outputs(m) != 1)
+        return nn_fail(NN_ESHAPE, "sigmoid-bce needs a model with one output, this one has %d", nn_model_outputs(m));
+    m->loss = loss;
+    return NN_OK;
+}
+
+nn_model *nn_model_from_spec(int inputs, const char *arch, nn_loss loss, uint64_t seed)
+{
+    nn_model *m = nn_model_new(inputs, seed);
+    if (!m) return NULL;
+    if (nn_model_add_arch(m, arch) != NN_OK || nn_model_set_loss(m, loss) != NN_OK) {
+        nn_model_free(m);
+        return NULL;
+    }
+    return m;
+}
+
+int nn_model_layer_spec(const nn_model *m, int i, char *buf, size_t size)
+{
+    if (i < 0 || i >= m->nlayers) return size ? (buf[0] = '\0', 0) : 0;
+    const nn_layer *L = &m->layers[i];
+    return L->ops->format(L, buf, size);
+}
+
+int nn_model_spec(const nn_model *m, char *buf, size_t size)
+{
+    size_t n = 0;
+    if (size) buf[0] = '\0';
+    for (int i = 0; i < m->nlayers; i++) {
+        char tok[NN_SPEC_MAXLEN];
+        nn_model_layer_spec(m, i, tok, sizeof tok);
+        int w = snprintf(n < size ? buf + n : NULL, n < size ? size - n : 0, "%s%s", i ? "," : "", tok);
+        n += (size_t)w;
+    }
+    return (int)n;
+}
+
+/* Allocate the flat vectors and point every layer at its slices; done once, at first use. */
+nn_status nn_model_build(nn_model *m)
+{
+    if (m->built) return NN_OK;
+    if (!m->nlayers) return nn_fail(NN_EINVAL, "the model has no layers");
+    m->params = nn_calloc(m->nparams, sizeof(nn_real));
+    m->grads = nn_calloc(m->nparams, sizeof(nn_real));
+    m->state = nn_calloc(m->nstate, sizeof(nn_real));
+    if (!m->params || !m->grads || !m->state) return NN_ENOMEM;
+    for (int i = 0; i < m->nlayers; i++) {
+        nn_layer *L = &m->layers[i];
+        L->param = m->params + L->param_off;
+        L->grad = m->grads + L->param_off;
+        L->state = m->state + L->state_off;
+    }
+    m->built = 1;
+    return nn_model_init(m, m->seed);
+}
+
+nn_status nn_model_init(nn_model *m, uint64_t seed)
+{
+    if (!m->built) {
+        m->seed = seed;
+        return nn_model_build(m);
+    }
+    nn_rng rng;
+    nn_rng_seed(&rng, seed);
+    for (int i = 0; i < m->nlayers; i++) {
+        nn_layer *L = &m->layers[i];
+        nn_init next = NN_INIT_AUTO;
+        if (i + 1 < m->nlayers && m->layers[i + 1].ops->wants_init)
+            next = m->layers[i + 1].ops->wants_init(&m->layers[i + 1]);
+        if (L->ops->init) L->ops->init(L, &rng, next);
+    }
+    /* The stream for random layers is independent of how many numbers initialisation drew. */
+    nn_rng_seed(&m->rng, seed ^ 0x6a09e667f3bcc909ULL);
+    memset(m->grads, 0, m->nparams * sizeof(nn_real));
+    return NN_OK;
+}
+
+size_t nn_model_nparams(const nn_model *m) { return m->nparams; }
+size_t nn_model_nstate(const nn_model *m) { return m->nstate; }
+nn_real *nn_model_params(nn_model *m) { return nn_model_build(m) == NN_OK ? m->params : NULL; }
+nn_real *nn_model_grads(nn_model *m) { return nn_model_build(m) == NN_OK ? m->grads : NULL; }
+nn_real *nn_model_state(nn_model *m) { return nn_model_build(m) == NN_OK ? m->state : NULL; }
+
+nn_status nn_model_set_scaling(nn_model *m, const nn_real *mean, const nn_real *std)
+{
+    if (!mean || !std) {
+        free(m->mean);
+        free(m->std);
+        m->mean = m->std = NULL;
+        return NN_OK;
+    }
+    for (int j = 0; j < m->inputs; j++)
+        if (!(std[j] > 0) || !isfinite(std[j]) || !isfinite(mean[j]))
+            return nn_fail(NN_EINVAL, "scaling of input %d: mean %g, std %g (std must be finite and > 0)", j,
+                           (double)mean[j], (double)std[j]);
+    size_t bytes = (size_t)m->inputs * sizeof(nn_real);
+    if (!m->mean) {
+        m->mean = nn_malloc(bytes);
+        m->std = nn_malloc(bytes);
+        if (!m->mean || !m->std) {
+            free(m->mean);
+            free(m->std);
+            m->mean = m->std = NULL;
+            return NN_ENOMEM;
+        }
+    }
+    memcpy(m->mean, mean, bytes);
+    memcpy(m->std, std, bytes);
+    return NN_OK;
+}
+
+int nn_model_scaling(const nn_model *m, const nn_real **mean, const nn_real **std)
+{
+    if (mean) *mean = m->mean;
+    if (std) *std = m->std;
+    return m->mean != NULL;
+}
+
+nn_status nn_model_forward(nn_model *m, const nn_real *x, int rows, int train, const nn_tensor **out)
+{
+    nn_status s = nn_model_build(m);
+    if (s != NN_OK) return s;
+    if (!x || rows < 1) return nn_fail(NN_ESHAPE, "forward needs at least one row, got %d", rows);
+    m->fwd_train = 0;
+    m->xin.rows = rows;
+    m->xin.cols = m->inputs;
+    if (m->mean) {
+        if ((s = nn_tensor_resize(&m->xown, rows, m->inputs)) != NN_OK) return s;
+        for (int r = 0; r < rows; r++) {
+            const nn_real *xr = x + (size_t)r * m->inputs;
+            nn_real *o = nn_tensor_row(&m->xown, r);
+            for (int j = 0; j < m->inputs; j++) o[j] = (xr[j] - m->mean[j]) / m->std[j];
+        }
+        m->xin.data = m->xown.data;
+    } else {
+        /* A view of the caller's rows: no copy. Backward reads them, so they must live until then. */
+        m->xin.data = (nn_real *)x;
+    }
+    const nn_tensor *in = &m->xin;
+    for (int i = 0; i < m->nlayers; i++) {
+        nn_layer *L = &m->layers[i];
+        if ((s = nn_tensor_resize(&L->y, rows, L->out)) != NN_OK) return s;
+        if ((s = L->ops->forward(L, in, train, &m->rng)) != NN_OK)
+            return nn_fail_prefix(s, "layer %d (%s)", i + 1, L->ops->kind);
+        in = &L->y;
+    }
+    m->rows = rows;
+    m->fwd_train = train;
+    m->have_dout = 0;
+    if (out) *out = in;
+    return NN_OK;
+}
+
+nn_status nn_model_loss(nn_model *m, const nn_real *y, double *loss, int *correct)
+{
+    if (!m->rows) return nn_fail(NN_EINVAL, "nn_model_loss before a forward pass");
+    if (!y) return nn_fail(NN_EINVAL, "nn_model_loss: NULL targets");
+    const nn_tensor *z = &m->layers[m->nlayers - 1].y;
+    nn_status s = nn_tensor_resize(&m->dout, z->rows, z->cols);
+    if (s != NN_OK) return s;
+    double l = 0;
+    s = nn_loss_eval(m->loss, z, y, m->fwd_train ? &m->dout : NULL, &l, correct);
+    if (s != NN_OK) return s;
+    if (loss) *loss = l;
+    m->have_dout = m->fwd_train;
+    return NN_OK;
+}
+
+nn_status nn_model_set_output_grad(nn_model *m, const nn_real *dout)
+{
+    if (!m->fwd_train) return nn_fail(NN_EINVAL, "an output gradient needs a training forward pass first");
+    const nn_tensor *z = &m->layers[m->nlayers - 1].y;
+    nn_status s = nn_tensor_resize(&m->dout, z->rows, z->cols);
+    if (s != NN_OK) return s;
+    memcpy(m->dout.data, dout, (size_t)z->rows * z->cols * sizeof(nn_real));
+    m->have_dout = 1;
+    return NN_OK;
+}
+
+void nn_model_zero_grad(nn_model *m)
+{
+    if (m->grads) memset(m->grads, 0, m->nparams * sizeof(nn_real));
+}
+
+nn_status nn_model_backward(nn_model *m)
+{
+    if (!m->fwd_train || !m->have_dout)
+        return nn_fail(NN_EINVAL, "backward needs a training forward pass (train = 1) and a loss or output gradient");
+    nn_status s;
+    const nn_tensor *dy = &m->dout;
+    int rows = m->rows, flip = 0;
+    for (int i = m->nlayers - 1; i >= 0; i--) {
+        nn_layer *L = &m->layers[i];
+        if (m->keep) {
+            if ((s = nn_tensor_resize(&m->kept[i], rows, L->out)) != NN_OK) return s;
+            memcpy(m->kept[i].data, dy->data, (size_t)rows * L->out * sizeof(nn_real));
+        }
+        nn_tensor *dx = NULL;
+        if (i > 0) {
+            dx = &m->g[flip];
+            flip ^= 1;
+        } else if (m->keep) {
+            dx = &m->dxin;
+        }
+        if (dx && (s = nn_tensor_resize(dx, rows, L->in)) != NN_OK) return s;
+        const nn_tensor *x = i ? &m->layers[i - 1].y : &m->xin;
+        L->ops->backward(L, x, dy, dx);
+        dy = dx;
+    }
+    return NN_OK;
+}
+
+const nn_tensor *nn_model_input_grad(const nn_model *m) { return m->keep ? &m->dxin : NULL; }
+
+nn_status nn_model_keep_grads(nn_model *m, int keep)
+{
+    m->keep = keep != 0;
+    return NN_OK;
+}
+
+const nn_tensor *nn_model_layer_output_grad(const nn_model *m, int i)
+{
+    return m->keep && i >= 0 && i < m->nlayers ? &m->kept[i] : NULL;
+}
+
+nn_status nn_model_predict(nn_model *m, const nn_real *x, int rows, int *classes, nn_real *probs)
+{
+    const nn_tensor *z;
+    nn_status s = nn_model_forward(m, x, rows, 0, &z);
+    if (s != NN_OK) return s;
+    nn_loss_predict(m->loss, z, classes, probs);
+    return NN_OK;
+}
+
+void nn_model_summary(const nn_model *m, FILE *f)
+{
+    fprintf(f, "%-4s %-28s %-10s %10s\n", "#", "layer", "output", "params");
+    fprintf(f, "%-4s %-28s %-10d %10s\n", "-", "input", m->inputs, "");
+    for (int i = 0; i < m->nlayers; i++) {
+        char spec[NN_SPEC_MAXLEN];
+        nn_model_layer_spec(m, i, spec, sizeof spec);
+        fprintf(f, "%-4d %-28s %-10d %10zu\n", i + 1, spec, m->layers[i].out, m->layers[i].nparams);
+    }
+    fprintf(f, "loss: %s, parameters: %zu\n", nn_loss_name(m->loss), m->nparams);
+}
+
+const char *nn_model_layer_kind(const nn_model *m, int i)
+{
+    return i >= 0 && i < m->nlayers ? m->layers[i].ops->kind : NULL;
+}
+int nn_model_layer_inputs(const nn_model *m, int i) { return i >= 0 && i < m->nlayers ? m->layers[i].in : -1; }
+int nn_model_layer_outputs(const nn_model *m, int i) { return i >= 0 && i < m->nlayers ? m->layers[i].out : -1; }
+
+nn_real *nn_model_layer_params(nn_model *m, int i, size_t *n)
+{
+    if (i < 0 || i >= m->nlayers || nn_model_build(m) != NN_OK) return NULL;
+    if (n) *n = m->layers[i].nparams;
+    return m->layers[i].param;
+}
+
+nn_real *nn_model_layer_grads(nn_model *m, int i, size_t *n)
+{
+    if (i < 0 || i >= m->nlayers || nn_model_build(m) != NN_OK) return NULL;
+    if (n) *n = m->layers[i].nparams;
+    return m->layers[i].grad;
+}
+
+const nn_tensor *nn_model_layer_output(const nn_model *m, int i)
+{
+    return i >= 0 && i < m->nlayers ? &m->layers[i].y : NULL;
+}

@@ -1,0 +1,238 @@
+/* train.c: the training step (forward -> loss -> backward -> update), the epoch loop nn_fit, evaluation, threads, stop requests. */
+#define _POSIX_C_SOURCE 200809L
+#include <cblas.h>
+#include <math.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include "model_internal.h"
+
+static volatile sig_atomic_t stop_requested;
+static int threads_set;
+
+void nn_request_stop(void) { stop_requested = 1; }
+
+void nn_set_threads(int n)
+{
+    if (n <= 0) {
+        const char *env = getenv("NNLAB_THREADS");
+        n = env ? atoi(env) : 0;
+        if (n <= 0) n = (int)sysconf(_SC_NPROCESSORS_ONLN);
+        if (n <= 0) n = 1;
+    }
+    openblas_set_num_threads(n);
+    threads_set = 1;
+}
+
+int nn_get_threads(void) { return openblas_get_num_threads(); }
+
+void nn_threads_default(void)
+{
+    if (!threads_set) nn_set_threads(0);
+}
+
+nn_fit_opts nn_fit_defaults(void)
+{
+    nn_fit_opts o;
+    memset(&o, 0, sizeof o);
+    o.epochs = 10;
+    o.batch_size = 32;
+    o.shuffle = 1;
+    return o;
+}
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+/* L1/L2 penalties on the weights of every layer that has them: returns the penalty and adds its gradient. */
+static double penalise(nn_model *m, double l1, double l2)
+{
+    double pen = 0;
+    for (int i = 0; i < m->nlayers; i++) {
+        nn_layer *L = &m->layers[i];
+        const nn_real *w = L->param;
+        nn_real *g = L->grad, a = (nn_real)l1, b = (nn_real)(2 * l2);
+        double s1 = 0, s2 = 0;
+        for (size_t k = 0; k < L->nweights; k++) {
+            s1 += fabs((double)w[k]);
+            s2 += (double)w[k] * w[k];
+            g[k] += a * (nn_real)((w[k] > 0) - (w[k] < 0)) + b * w[k];
+        }
+        pen += l1 * s1 + l2 * s2;
+    }
+    return pen;
+}
+
+/* One step; the update is skipped (and NN_ENONFINITE returned) when the loss or a gradient is not finite,
+ * so the parameters stay at their last finite values. */
+static nn_status step(nn_model *m, nn_optim *o, const nn_real *x, const nn_real *y, int rows,
+                      const nn_fit_opts *opt, double *loss, int *correct)
+{
+    double l;
+    nn_status s = nn_model_forward(m, x, rows, 1, NULL);
+    if (s == NN_OK) s = nn_model_loss(m, y, &l, correct);
+    if (s != NN_OK) return s;
+    nn_model_zero_grad(m);
+    if ((s = nn_model_backward(m)) != NN_OK) return s;
+    if (opt && (opt->l1 > 0 || opt->l2 > 0)) l += penalise(m, opt->l1, opt->l2);
+    if (loss) *loss = l;
+    if (!isfinite(l)) return nn_fail(NN_ENONFINITE, "the loss is %g", l);
+    double sq = 0;
+    for (size_t i = 0; i < m->nparams; i++) sq += (double)m->grads[i] * m->grads[i];
+    if (!isfinite(sq)) return nn_fail(NN_ENONFINITE, "a gradient is not finite (loss %g)", l);
+    if (opt && opt->clip_value > 0) nn_clip_grad_value(m->grads, m->nparams, opt->clip_value);
+    if (opt && opt->clip_norm > 0) nn_clip_grad_norm(m->grads, m->nparams, opt->clip_norm);
+    return nn_optim_step(o, m->params, m->grads, m->nparams);
+}
+
+nn_status nn_train_step(nn_model *m, nn_optim *o, const nn_real *x, const nn_real *y, int rows, double *loss)
+{
+    if (!m || !o) return nn_fail(NN_EINVAL, "nn_train_step: NULL model or optimizer");
+    return step(m, o, x, y, rows, NULL, loss, NULL);
+}
+
+nn_status nn_evaluate(nn_model *m, const nn_dataset *d, int batch_size, double *loss, double *acc)
+{
+    if (!m || !d) return nn_fail(NN_EINVAL, "nn_evaluate: NULL model or data");
+    if (d->cols != m->inputs)
+        return nn_fail(NN_ESHAPE, "the data has %d features, the model takes %d", d->cols, m->inputs);
+    if (d->rows < 1) return nn_fail(NN_EINVAL, "nn_evaluate: no rows");
+    if (batch_size <= 0) batch_size = 256;
+    double total = 0;
+    long ok = 0;
+    for (int r = 0; r < d->rows; r += batch_size) {
+        int n = d->rows - r < batch_size ? d->rows - r : batch_size, c = 0;
+        double l = 0;
+        nn_status s = nn_model_forward(m, d->x + (size_t)r * d->cols, n, 0, NULL);
+        if (s == NN_OK) s = nn_model_loss(m, d->y + r, &l, &c);
+        if (s != NN_OK) return s;
+        total += l * n;
+        ok += c;
+    }
+    if (loss) *loss = total / d->rows;
+    if (acc) *acc = (double)ok / d->rows;
+    return NN_OK;
+}
+
+static nn_status check_fit(const nn_model *m, const nn_dataset *d, const nn_fit_opts *o)
+{
+    if (d->cols != m->inputs)
+        return nn_fail(NN_ESHAPE, "the training data has %d features, the model takes %d", d->cols, m->inputs);
+    if (o->val && o->val->cols != m->inputs)
+        return nn_fail(NN_ESHAPE, "the validation data has %d features, the model takes %d", o->val->cols, m->inputs);
+    if (d->rows < 1) return nn_fail(NN_EINVAL, "the training data has no rows");
+    if (o->val && o->val->rows < 1) return nn_fail(NN_EINVAL, "the validation data has no rows");
+    if (o->epochs < 1) return nn_fail(NN_EINVAL, "epochs must be >= 1, got %d", o->epochs);
+    if (o->initial_epoch < 0 || o->initial_epoch >= o->epochs)
+        return nn_fail(NN_EINVAL, "initial epoch %d is not in [0, %d)", o->initial_epoch, o->epochs);
+    if (o->batch_size < 1) return nn_fail(NN_EINVAL, "batch size must be >= 1, got %d", o->batch_size);
+    if (o->patience < 0) return nn_fail(NN_EINVAL, "patience must be >= 0, got %d", o->patience);
+    if (!(o->clip_norm >= 0) || !(o->clip_value >= 0) || !(o->l1 >= 0) || !(o->l2 >= 0))
+        return nn_fail(NN_EINVAL, "clip_norm, clip_value, l1 and l2 must be >= 0");
+    if (m->loss == NN_LOSS_NONE) return nn_fail(NN_EINVAL, "the model has no loss head (nn_model_set_loss)");
+    return NN_OK;
+}
+
+nn_status nn_fit(nn_model *m, nn_optim *o, const nn_dataset *d, const nn_fit_opts *opts, nn_history *hist)
+{
+    if (hist) memset(hist, 0, sizeof *hist);
+    if (!m || !o || !d) return nn_fail(NN_EINVAL, "nn_fit: NULL model, optimizer or data");
+    nn_fit_opts def = nn_fit_defaults();
+    const nn_fit_opts *op = opts ? opts : &def;
+    nn_status s = check_fit(m, d, op);
+    if (s != NN_OK || (s = nn_model_build(m)) != NN_OK) return s;
+
+    int bs = op->batch_size < d->rows ? op->batch_size : d->rows;
+    int nb = (d->rows + bs - 1) / bs;
+    int *idx = nn_malloc((size_t)d->rows * sizeof *idx);
+    nn_real *xb = nn_malloc((size_t)bs * d->cols * sizeof *xb), *yb = nn_malloc((size_t)bs * sizeof *yb);
+    nn_epoch_stats *ep = hist ? nn_calloc((size_t)op->epochs, sizeof *ep) : NULL;
+    if (!idx || !xb || !yb || (hist && !ep)) {
+        free(idx), free(xb), free(yb), free(ep);
+        return NN_ENOMEM;
+    }
+    if (hist) hist->epochs = ep;
+    for (int i = 0; i < d->rows; i++) idx[i] = i;
+    nn_rng rng;
+    nn_rng_seed(&rng, op->seed);
+    double best = INFINITY;
+    int since_best = 0;
+    stop_requested = 0;
+
+    /* Replaying the skipped epochs' shuffles puts the generator where an uninterrupted run had it. */
+    for (int e = 0; e < op->initial_epoch && op->shuffle; e++) nn_rng_shuffle(&rng, idx, (size_t)d->rows);
+    for (int e = op->initial_epoch; e < op->epochs && s == NN_OK; e++) {
+        double t0 = now(), total = 0;
+        long ok = 0;
+        nn_optim_set_epoch(o, e);
+        if (op->shuffle) nn_rng_shuffle(&rng, idx, (size_t)d->rows);
+        int rows_done = 0;
+        for (int b = 0; b < nb; b++) {
+            int start = b * bs, n = d->rows - start < bs ? d->rows - start : bs, c = 0;
+            /* Gathering the batch into one contiguous block keeps the products on contiguous rows. */
+            for (int r = 0; r < n; r++) {
+                int i = idx[start + r];
+                memcpy(xb + (size_t)r * d->cols, d->x + (size_t)i * d->cols, (size_t)d->cols * sizeof *xb);
+                yb[r] = d->y[i];
+            }
+            double l = 0;
+            s = step(m, o, xb, yb, n, op, &l, &c);
+            if (s != NN_OK) {
+                nn_fail_prefix(s, "epoch %d, batch %d", e + 1, b + 1);
+                break;
+            }
+            total += l * n;
+            ok += c;
+            rows_done += n;
+            if ((op->on_batch && op->on_batch(e, b, nb, l, op->user)) || stop_requested) {
+                s = nn_fail(NN_EINTR, "training stopped at epoch %d, batch %d", e + 1, b + 1);
+                break;
+            }
+        }
+        if (s != NN_OK && s != NN_EINTR) break;
+        if (!rows_done) break;
+        nn_epoch_stats st = {e, total / rows_done, (double)ok / rows_done, NAN, NAN, nn_optim_lr(o), 0};
+        if (op->val) {
+            nn_status v = nn_evaluate(m, op->val, 0, &st.val_loss, &st.val_acc);
+            if (v != NN_OK) { s = v; break; }
+        }
+        st.seconds = now() - t0;
+        if (hist) ep[hist->n++] = st;
+        double monitor = op->val ? st.val_loss : st.loss;
+        if (monitor < best) {
+            best = monitor;
+            since_best = 0;
+            if (hist) hist->best_epoch = e;
+        } else {
+            since_best++;
+        }
+        if (s == NN_EINTR) break;
+        if (op->on_epoch && op->on_epoch(&st, op->user)) {
+            s = nn_fail(NN_EINTR, "training stopped after epoch %d", e + 1);
+            break;
+        }
+        if (op->patience > 0 && since_best >= op->patience) {
+            if (hist) hist->stopped_early = 1;
+            break;
+        }
+    }
+    stop_requested = 0;
+    free(idx);
+    free(xb);
+    free(yb);
+    return s;
+}
+
+void nn_history_free(nn_history *h)
+{
+    if (!h) return;
+    free(h->epochs);
+    h->epochs = NULL;
+    h->n = 0;
+}

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# run.sh: installs the built nnlab into a temporary prefix and builds a consumer both through pkg-config and find_package.
+set -euo pipefail
+build=$1
+here=$(cd "$(dirname "$0")" && pwd)
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+cmake --install "$build" --prefix "$work/prefix" >/dev/null
+libdir=$(find "$work/prefix" -name 'nnlab.pc' -printf '%h\n' | head -n1)
+export PKG_CONFIG_PATH="$libdir"
+export LD_LIBRARY_PATH="$(dirname "$libdir")"
+cc -std=c11 -o "$work/consumer-pc" "$here/consumer.c" $(pkg-config --cflags --libs nnlab)
+"$work/consumer-pc"
+cmake -S "$here" -B "$work/build" -DCMAKE_PREFIX_PATH="$work/prefix" >/dev/null
+cmake --build "$work/build" >/dev/null
+"$work/build/consumer"
+echo "package: pkg-config and find_package consumers built and ran"

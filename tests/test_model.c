@@ -1,0 +1,277 @@
+/* test_model.c: dense, maxout and the loss heads: gradient checks, exact values, shape and spec errors. */
+#include <string.h>
+#include "testutil.h"
+#include "loss.h"
+
+static void random_batch(nn_real *x, nn_real *y, int rows, int cols, int classes, uint64_t seed)
+{
+    nn_rng r;
+    nn_rng_seed(&r, seed);
+    for (int i = 0; i < rows * cols; i++) x[i] = (nn_real)nn_rng_normal(&r);
+    for (int i = 0; i < rows; i++) y[i] = classes ? (nn_real)nn_rng_below(&r, (uint32_t)classes) : (nn_real)nn_rng_normal(&r);
+}
+
+/* Gradient check of a whole model on a random batch; every layer and the inputs within TOL_GRAD. */
+static void check_model(const char *arch, nn_loss loss, int inputs, int rows, int classes, uint64_t seed)
+{
+    nn_model *m = nn_model_from_spec(inputs, arch, loss, seed);
+    ck_assert_msg(m != NULL, "%s: %s", arch, nn_errmsg());
+    nn_real x[64 * 16], y[64];
+    random_batch(x, y, rows, inputs, classes, seed + 1);
+    double err[16], xerr, worst;
+    ck_assert_int_eq(nn_model_gradcheck(m, x, y, rows, GRAD_EPS, err, &xerr, &worst), NN_OK);
+    for (int i = 0; i < nn_model_nlayers(m); i++)
+        ck_assert_msg(err[i] <= TOL_GRAD, "%s (%s, batch %d): layer %d relative error %g", arch, nn_loss_name(loss),
+                      rows, i + 1, err[i]);
+    ck_assert_msg(xerr <= TOL_GRAD, "%s: input relative error %g", arch, xerr);
+    nn_model_free(m);
+}
+
+START_TEST(grad_dense_heads)
+{
+    int batches[] = {1, 3, 8};
+    for (int b = 0; b < 3; b++) {
+        check_model("dense:5,dense:4", NN_LOSS_SOFTMAX_XENT, 3, batches[b], 4, 10 + b);
+        check_model("dense:3,dense:1", NN_LOSS_SIGMOID_BCE, 4, batches[b], 2, 20 + b);
+        check_model("dense:6,dense:2", NN_LOSS_MSE, 2, batches[b], 0, 30 + b);
+        check_model("dense:3", NN_LOSS_MSE, 5, batches[b], 3, 40 + b);
+    }
+}
+END_TEST
+
+START_TEST(grad_maxout)
+{
+    check_model("maxout:4:k=3,dense:3", NN_LOSS_SOFTMAX_XENT, 3, 1, 3, 50);
+    check_model("maxout:5,maxout:3:k=4,dense:2", NN_LOSS_SOFTMAX_XENT, 4, 7, 2, 51);
+}
+END_TEST
+
+START_TEST(maxout_ties_first)
+{
+    /* Two identical pieces: the gradient must go to piece 0 only. */
+    nn_model *m = nn_model_from_spec(1, "maxout:1:k=2", NN_LOSS_MSE, 1);
+    nn_real *p = nn_model_params(m); /* W (1 x 2), b (2) */
+    p[0] = p[1] = 2;
+    p[2] = p[3] = 0;
+    nn_real x = 1, y = 0;
+    const nn_tensor *out;
+    ck_assert_int_eq(nn_model_forward(m, &x, 1, 1, &out), NN_OK);
+    ck_assert_close(out->data[0], 2, TOL_VAL);
+    ck_assert_int_eq(nn_model_loss(m, &y, NULL, NULL), NN_OK);
+    nn_model_zero_grad(m);
+    ck_assert_int_eq(nn_model_backward(m), NN_OK);
+    nn_real *g = nn_model_grads(m);
+    ck_assert_close(g[0], 4, TOL_VAL); /* dL/dW0 = 2 (z - y) x */
+    ck_assert_close(g[1], 0, TOL_VAL);
+    ck_assert_close(g[2], 4, TOL_VAL);
+    ck_assert_close(g[3], 0, TOL_VAL);
+    nn_model_free(m);
+}
+END_TEST
+
+START_TEST(dense_forward_exact)
+{
+    nn_model *m = nn_model_from_spec(2, "dense:2", NN_LOSS_NONE, 1);
+    nn_real *p = nn_model_params(m); /* W = [[1, 2], [3, 4]] (in x out), b = [0.5, -1] */
+    nn_real v[] = {1, 2, 3, 4, 0.5, -1};
+    memcpy(p, v, sizeof v);
+    nn_real x[] = {1, -1, 2, 0.5};
+    const nn_tensor *y;
+    ck_assert_int_eq(nn_model_forward(m, x, 2, 0, &y), NN_OK);
+    ck_assert_close(y->data[0], 1 * 1 - 1 * 3 + 0.5, TOL_VAL);
+    ck_assert_close(y->data[1], 1 * 2 - 1 * 4 - 1, TOL_VAL);
+    ck_assert_close(y->data[2], 2 * 1 + 0.5 * 3 + 0.5, TOL_VAL);
+    ck_assert_close(y->data[3], 2 * 2 + 0.5 * 4 - 1, TOL_VAL);
+    nn_model_free(m);
+}
+END_TEST
+
+START_TEST(softmax_xent_extreme)
+{
+    nn_tensor *z = nn_tensor_new(2, 3), *dz = nn_tensor_new(2, 3);
+    nn_real v[] = {1000, -1000, 0, -1000, 1000, 1000};
+    memcpy(z->data, v, sizeof v);
+    nn_real y[] = {1, 0};
+    double loss;
+    int correct;
+    ck_assert_int_eq(nn_loss_eval(NN_LOSS_SOFTMAX_XENT, z, y, dz, &loss, &correct), NN_OK);
+    /* row 0: lse = 1000, loss 2000; row 1: lse = 1000 + log 2, loss 2000 + log 2 */
+    ck_assert_close(loss, (2000 + 2000 + log(2.0)) / 2, 1e-6);
+    ck_assert_int_eq(correct, 0);
+    for (int i = 0; i < 6; i++) ck_assert(isfinite(dz->data[i]));
+    ck_assert_close(dz->data[0], 0.5, TOL_VAL);  /* (1 - 0) / 2 */
+    ck_assert_close(dz->data[1], -0.5, TOL_VAL); /* (0 - 1) / 2 */
+    ck_assert_close(dz->data[3], -0.5, TOL_VAL);
+    ck_assert_close(dz->data[4], 0.25, TOL_VAL);
+    nn_real w[] = {2, 1, 0.5, 0, 0, 0};
+    memcpy(z->data, w, sizeof w);
+    nn_real yy[] = {0, 2};
+    ck_assert_int_eq(nn_loss_eval(NN_LOSS_SOFTMAX_XENT, z, yy, NULL, &loss, NULL), NN_OK);
+    double lse = log(exp(2.0) + exp(1.0) + exp(0.5));
+    ck_assert_close(loss, ((lse - 2) + log(3.0)) / 2, TOL_VAL * 10);
+    nn_tensor_free(z);
+    nn_tensor_free(dz);
+}
+END_TEST
+
+START_TEST(bce_extreme)
+{
+    nn_tensor *z = nn_tensor_new(4, 1), *dz = nn_tensor_new(4, 1);
+    nn_real v[] = {100, -100, 100, -100}, y[] = {0, 1, 1, 0};
+    memcpy(z->data, v, sizeof v);
+    double loss;
+    int correct;
+    ck_assert_int_eq(nn_loss_eval(NN_LOSS_SIGMOID_BCE, z, y, dz, &loss, &correct), NN_OK);
+    ck_assert_close(loss, 200.0 / 4, 1e-6);
+    ck_assert_int_eq(correct, 2);
+    ck_assert_close(dz->data[0], 0.25, TOL_VAL);
+    ck_assert_close(dz->data[1], -0.25, TOL_VAL);
+    ck_assert(fabs(dz->data[2]) < 1e-30 && dz->data[2] <= 0);
+    ck_assert(dz->data[3] >= 0 && dz->data[3] < 1e-30);
+    /* Teaching values: z = -1, y = 1 -> ln(1 + e) */
+    z->rows = dz->rows = 1;
+    z->data[0] = -1;
+    nn_real t = 1;
+    ck_assert_int_eq(nn_loss_eval(NN_LOSS_SIGMOID_BCE, z, &t, dz, &loss, NULL), NN_OK);
+    ck_assert_close(loss, log1p(exp(1.0)), TOL_VAL);
+    ck_assert_close(dz->data[0], 1 / (1 + exp(1.0)) - 1, TOL_VAL);
+    nn_tensor_free(z);
+    nn_tensor_free(dz);
+}
+END_TEST
+
+START_TEST(mse_exact)
+{
+    nn_tensor *z = nn_tensor_new(2, 2), *dz = nn_tensor_new(2, 2);
+    nn_real v[] = {1, 0, 0.5, 0.25}, y[] = {0, 1};
+    memcpy(z->data, v, sizeof v);
+    double loss;
+    ck_assert_int_eq(nn_loss_eval(NN_LOSS_MSE, z, y, dz, &loss, NULL), NN_OK);
+    /* targets one-hot: [1,0], [0,1] -> squared errors 0, 0, 0.25, 0.5625 */
+    ck_assert_close(loss, (0.25 + 0.5625) / 4, TOL_VAL);
+    ck_assert_close(dz->data[2], 2 * 0.5 / 4, TOL_VAL);
+    ck_assert_close(dz->data[3], 2 * -0.75 / 4, TOL_VAL);
+    nn_tensor_free(z);
+    nn_tensor_free(dz);
+}
+END_TEST
+
+START_TEST(bad_labels)
+{
+    nn_tensor *z = nn_tensor_new(2, 3);
+    nn_real y[] = {0, 3};
+    double loss;
+    ck_assert_int_eq(nn_loss_eval(NN_LOSS_SOFTMAX_XENT, z, y, NULL, &loss, NULL), NN_EINVAL);
+    ck_assert_ptr_nonnull(strstr(nn_errmsg(), "row 1"));
+    y[1] = 1.5;
+    ck_assert_int_eq(nn_loss_eval(NN_LOSS_SOFTMAX_XENT, z, y, NULL, &loss, NULL), NN_EINVAL);
+    nn_tensor_free(z);
+}
+END_TEST
+
+START_TEST(shape_errors)
+{
+    ck_assert_ptr_null(nn_model_new(0, 1));
+    ck_assert_ptr_nonnull(strstr(nn_errmsg(), "input"));
+    nn_model *m = nn_model_new(4, 1);
+    ck_assert_int_eq(nn_model_add(m, "dense:0"), NN_EINVAL);
+    ck_assert_int_eq(nn_model_add(m, "dense"), NN_EINVAL);
+    ck_assert_int_eq(nn_model_add(m, "dense:x"), NN_EINVAL);
+    ck_assert_int_eq(nn_model_add(m, "dense:3:foo=1"), NN_EINVAL);
+    ck_assert_ptr_nonnull(strstr(nn_errmsg(), "foo"));
+    ck_assert_int_eq(nn_model_add(m, "dense:3:init=bogus"), NN_EINVAL);
+    ck_assert_ptr_nonnull(strstr(nn_errmsg(), "bogus"));
+    ck_assert_int_eq(nn_model_add(m, "conv:3"), NN_EINVAL);
+    ck_assert_ptr_nonnull(strstr(nn_errmsg(), "conv"));
+    ck_assert_int_eq(nn_model_add(m, "dense:3"), NN_OK);
+    ck_assert_int_eq(nn_model_set_loss(m, NN_LOSS_SIGMOID_BCE), NN_ESHAPE);
+    ck_assert_int_eq(nn_model_add(m, "dense:1"), NN_OK);
+    ck_assert_int_eq(nn_model_set_loss(m, NN_LOSS_SIGMOID_BCE), NN_OK);
+    ck_assert_int_eq(nn_model_add(m, "dense:2"), NN_ESHAPE);
+    ck_assert_int_eq(nn_model_nlayers(m), 2);
+    /* forward with no rows, backward before forward, loss without labels */
+    nn_real x[8] = {0};
+    ck_assert_int_eq(nn_model_forward(m, x, 0, 0, NULL), NN_ESHAPE);
+    ck_assert_int_eq(nn_model_backward(m), NN_EINVAL);
+    ck_assert_int_eq(nn_model_forward(m, x, 2, 0, NULL), NN_OK);
+    ck_assert_int_eq(nn_model_backward(m), NN_EINVAL); /* eval-mode forward records nothing */
+    ck_assert_int_eq(nn_model_add(m, "dense:1"), NN_EINVAL); /* built */
+    nn_model_free(m);
+    nn_model_free(NULL);
+    /* A data set of the wrong width fails at evaluation with a shape error. */
+    m = nn_model_from_spec(3, "dense:2", NN_LOSS_SOFTMAX_XENT, 1);
+    nn_dataset *d = nn_dataset_new(4, 5);
+    double l;
+    ck_assert_int_eq(nn_evaluate(m, d, 0, &l, NULL), NN_ESHAPE);
+    nn_dataset_free(d);
+    nn_model_free(m);
+}
+END_TEST
+
+START_TEST(arch_grammar)
+{
+    nn_model *m = nn_model_new(2, 1);
+    ck_assert_int_eq(nn_model_add_arch(m, "dense:8,maxout:4:k=3,dense:3"), NN_OK);
+    char spec[256];
+    nn_model_spec(m, spec, sizeof spec);
+    ck_assert_str_eq(spec, "dense:8,maxout:4:k=3,dense:3");
+    ck_assert_int_eq(nn_model_outputs(m), 3);
+    ck_assert_uint_eq(nn_model_nparams(m), (2 * 8 + 8) + (8 * 12 + 12) + (4 * 3 + 3));
+    nn_model_free(m);
+    m = nn_model_new(2, 1);
+    ck_assert_int_eq(nn_model_add_arch(m, "dense:8,,dense:3"), NN_EINVAL);
+    nn_model_free(m);
+    m = nn_model_new(2, 1);
+    ck_assert_int_eq(nn_model_add_arch(m, "dense:8,"), NN_EINVAL);
+    nn_model_free(m);
+    m = nn_model_new(2, 1);
+    ck_assert_int_eq(nn_model_add_arch(m, "dense:8:init=he_uniform,dense:1:init=zeros"), NN_OK);
+    nn_model_spec(m, spec, sizeof spec);
+    ck_assert_str_eq(spec, "dense:8:init=he_uniform,dense:1:init=zeros");
+    nn_real *p = nn_model_params(m);
+    for (int i = 0; i < 9; i++) ck_assert(p[8 * 3 + i] == 0);
+    nn_model_free(m);
+}
+END_TEST
+
+START_TEST(init_scales)
+{
+    /* Xavier uniform for a linear layer: every weight within sqrt(6 / (fan_in + fan_out)). */
+    nn_model *m = nn_model_from_spec(100, "dense:50", NN_LOSS_NONE, 3);
+    nn_real *p = nn_model_params(m);
+    double a = sqrt(6.0 / 150), s2 = 0;
+    for (int i = 0; i < 5000; i++) {
+        ck_assert(fabs(p[i]) <= a);
+        s2 += p[i] * p[i];
+    }
+    ck_assert_close(s2 / 5000, a * a / 3, 0.1);
+    nn_model_free(m);
+    m = nn_model_from_spec(200, "dense:100:init=he_normal", NN_LOSS_NONE, 3);
+    p = nn_model_params(m);
+    s2 = 0;
+    for (int i = 0; i < 20000; i++) s2 += p[i] * p[i];
+    ck_assert_close(s2 / 20000, 2.0 / 200, 0.05);
+    nn_model_free(m);
+}
+END_TEST
+
+static Suite *model_suite(void)
+{
+    Suite *s = suite_create("model");
+    TCase *t = tcase_create("core");
+    tcase_add_test(t, grad_dense_heads);
+    tcase_add_test(t, grad_maxout);
+    tcase_add_test(t, maxout_ties_first);
+    tcase_add_test(t, dense_forward_exact);
+    tcase_add_test(t, softmax_xent_extreme);
+    tcase_add_test(t, bce_extreme);
+    tcase_add_test(t, mse_exact);
+    tcase_add_test(t, bad_labels);
+    tcase_add_test(t, shape_errors);
+    tcase_add_test(t, arch_grammar);
+    tcase_add_test(t, init_scales);
+    suite_add_tcase(s, t);
+    return s;
+}
+
+NN_TEST_MAIN(model_suite)
