@@ -9,6 +9,8 @@ static const struct {
 } kinds[] = {
     {"dense", nn_dense_create},
     {"maxout", nn_maxout_create},
+    {"softmax", nn_softmax_create},
+    {"log_softmax", nn_log_softmax_create},
 };
 
 nn_status nn_layer_create(nn_layer *L, int in, const char *text)

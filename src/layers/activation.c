@@ -1,0 +1,143 @@
+/* activation.c: the element-wise activation layer: any table function, fixed or with trained parameters, and rrelu's random slopes. */
+#include <stdlib.h>
+#include <string.h>
+#include "layer.h"
+#include "activations/act_internal.h"
+
+/* Parameters of a learnable layer (learn = 1), K = nn_act_nlearn values per set (APL: its 2S hinge values,
+ * S itself is fixed): shared = 1: param[k] = value k; shared = 0: parameter-major, param[k*out + j] = value k
+ * of unit j. They carry no L1/L2 penalty (nweights = 0), as torch advises for PReLU. */
+typedef struct act_cfg {
+    nn_act act;
+    int K;     /* trained values per set; 0 when fixed */
+    int noisy; /* the last forward was rrelu in training mode: aux holds the slope of every element */
+} act_cfg;
+
+/* Shared parameters are spread over the units in aux, so that one per-unit kernel serves both layouts;
+ * aux = [P: K*out][G: K*out]. */
+static nn_real *unit_params(nn_layer *L)
+{
+    const act_cfg *c = L->cfg;
+    if (!c->act.shared) return L->param;
+    size_t out = (size_t)L->out;
+    nn_real *P = nn_layer_aux(L, 2 * (size_t)c->K * out * sizeof(nn_real));
+    if (!P) return NULL;
+    for (int k = 0; k < c->K; k++)
+        for (size_t j = 0; j < out; j++) P[k * out + j] = L->param[k];
+    return P;
+}
+
+static nn_status act_forward(nn_layer *L, const nn_tensor *x, int train, nn_rng *rng)
+{
+    act_cfg *c = L->cfg;
+    size_t n = (size_t)x->rows * (size_t)L->out;
+    c->noisy = 0;
+    if (c->act.id == NN_ACT_RRELU && train) {
+        /* torch's training mode: slope ~ U(lower, upper) for x <= 0. One draw per element whatever its sign,
+         * so the stream advances the same way for every batch of the same shape. */
+        nn_real *noise = nn_layer_aux(L, n * sizeof(nn_real));
+        if (!noise) return NN_ENOMEM;
+        double lo = c->act.p[0], span = (double)c->act.p[1] - lo;
+        for (size_t i = 0; i < n; i++) noise[i] = (nn_real)(lo + span * nn_rng_uniform(rng));
+        const nn_real *xv = x->data;
+        nn_real *y = L->y.data;
+        for (size_t i = 0; i < n; i++) {
+            noise[i] = xv[i] <= 0 ? noise[i] : 1;
+            y[i] = xv[i] * noise[i];
+        }
+        c->noisy = 1;
+        return NN_OK;
+    }
+    if (!c->act.learn) {
+        nn_act_forward(&c->act, x->data, L->y.data, n);
+        return NN_OK;
+    }
+    const nn_real *P = unit_params(L);
+    if (!P) return NN_ENOMEM;
+    nn_act_unit_forward(&c->act, P, L->out, x->data, L->y.data, (size_t)x->rows);
+    return NN_OK;
+}
+
+static void act_backward(nn_layer *L, const nn_tensor *x, const nn_tensor *dy, nn_tensor *dx)
+{
+    act_cfg *c = L->cfg;
+    size_t n = (size_t)x->rows * (size_t)L->out, out = (size_t)L->out;
+    if (c->noisy) {
+        const nn_real *noise = L->aux;
+        if (dx)
+            for (size_t i = 0; i < n; i++) dx->data[i] = dy->data[i] * noise[i];
+        return;
+    }
+    if (!c->act.learn) {
+        if (dx) nn_act_backward(&c->act, x->data, L->y.data, dy->data, dx->data, n);
+        return;
+    }
+    if (!c->act.shared) {
+        nn_act_unit_backward(&c->act, L->param, L->out, x->data, dy->data, dx ? dx->data : NULL, L->grad,
+                             (size_t)x->rows);
+        return;
+    }
+    /* forward already grew aux to 2*K*out, so this cannot fail */
+    nn_real *P = unit_params(L), *G = P + (size_t)c->K * out;
+    memset(G, 0, (size_t)c->K * out * sizeof *G);
+    nn_act_unit_backward(&c->act, P, L->out, x->data, dy->data, dx ? dx->data : NULL, G, (size_t)x->rows);
+    for (int k = 0; k < c->K; k++) {
+        nn_real s = 0;
+        for (size_t j = 0; j < out; j++) s += G[k * out + j];
+        L->grad[k] += s;
+    }
+}
+
+static void act_init(nn_layer *L, nn_rng *rng, nn_init next)
+{
+    (void)rng;
+    (void)next;
+    const act_cfg *c = L->cfg;
+    const nn_real *p = c->act.p + nn_act_learn_first(&c->act);
+    size_t per = c->act.shared ? 1 : (size_t)L->out;
+    for (int k = 0; k < c->K; k++)
+        for (size_t j = 0; j < per; j++) L->param[k * per + j] = p[k];
+}
+
+static int act_format(const nn_layer *L, char *buf, size_t size)
+{
+    const act_cfg *c = L->cfg;
+    return nn_act_format(&c->act, buf, size);
+}
+
+static nn_init act_wants_init(const nn_layer *L)
+{
+    const act_cfg *c = L->cfg;
+    return nn_act_info_of(c->act.id)->init;
+}
+
+static const nn_layer_ops act_ops = {
+    .kind = "act",
+    .forward = act_forward,
+    .backward = act_backward,
+    .init = act_init,
+    .format = act_format,
+    .free_cfg = NULL, /* plain free */
+    .wants_init = act_wants_init,
+};
+
+nn_status nn_act_layer_create(nn_layer *L, const nn_act *act)
+{
+    if (!act || !nn_act_info_of(act->id)) return nn_fail(NN_EINVAL, "activation layer: invalid activation");
+    const nn_act_info *I = nn_act_info_of(act->id);
+    if (act->np < 0 || act->np > NN_ACT_MAXP)
+        return nn_fail(NN_EINVAL, "%s: %d parameter values (at most %d)", I->name, act->np, NN_ACT_MAXP);
+    if (act->learn && !I->learnable) return nn_fail(NN_EINVAL, "%s: learn=1 but %s has no trainable parameters", I->name, I->name);
+    if (L->in < 1) return nn_fail(NN_ESHAPE, "%s: input width %d", I->name, L->in);
+    act_cfg *c = nn_calloc(1, sizeof *c);
+    if (!c) return NN_ENOMEM;
+    c->act = *act;
+    c->K = act->learn ? nn_act_nlearn(act) : 0;
+    L->ops = &act_ops;
+    L->out = L->in;
+    L->nparams = (size_t)c->K * (act->shared ? 1 : (size_t)L->out);
+    L->nweights = 0;
+    L->nstate = 0;
+    L->cfg = c;
+    return NN_OK;
+}
