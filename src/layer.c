@@ -1,4 +1,5 @@
 /* layer.c: the layer registry (spec token -> layer kind or activation) and the per-layer scratch buffer. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "layer.h"
@@ -26,13 +27,13 @@ nn_status nn_layer_create(nn_layer *L, int in, const char *text)
         if (nn_act_parse(text, &act) != NN_OK) return NN_EINVAL;
         return nn_act_layer_create(L, &act);
     }
-    char valid[512] = "";
-    for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
-        strcat(valid, kinds[i].name);
-        strcat(valid, ", ");
-    }
-    return nn_fail(NN_EINVAL, "unknown layer '%s' (valid: %sor an activation: see nnlab act --list)",
-                   spec.name, valid);
+    char valid[2048] = "";
+    size_t n = 0;
+    for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
+        n += (size_t)snprintf(valid + n, sizeof valid - n, "%s, ", kinds[i].name);
+    for (int id = 0; id < NN_ACT_COUNT && n < sizeof valid; id++)
+        n += (size_t)snprintf(valid + n, sizeof valid - n, "%s%s", id ? ", " : "", nn_act_info_of((nn_act_id)id)->name);
+    return nn_fail(NN_EINVAL, "unknown layer '%s' (valid: %s)", spec.name, valid);
 }
 
 void *nn_layer_aux(nn_layer *L, size_t bytes)

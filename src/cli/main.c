@@ -1,0 +1,77 @@
+/* main.c: the nnlab command: picks the subcommand from argv[1] and hands it the rest of the command line. */
+#include <stdio.h>
+#include <string.h>
+#include "cli.h"
+
+typedef struct command {
+    const char *name;
+    int (*run)(int argc, char **argv);
+    const char *summary;
+} command;
+
+static const command commands[] = {
+    {"train", cmd_train, "train a model on a data set and save it"},
+    {"eval", cmd_eval, "loss, accuracy and confusion matrix of a saved model on a data set"},
+    {"predict", cmd_predict, "class and class probabilities for feature rows"},
+    {"compare", cmd_compare, "train several configurations and compare them (tables, plots, report)"},
+    {"trace", cmd_trace, "one sample forward and backward through a small net, step by step"},
+    {"gradcheck", cmd_gradcheck, "check backward gradients against finite differences"},
+    {"act", cmd_act, "list activation functions, evaluate or plot one"},
+    {"datasets", cmd_datasets, "list the bundled data sets, generate toy data sets"},
+};
+enum { NCOMMANDS = sizeof commands / sizeof commands[0] };
+
+static void usage(FILE *f)
+{
+    fprintf(f, "usage: nnlab COMMAND [OPTIONS]\n"
+               "       nnlab COMMAND --help\n"
+               "       nnlab --version\n\n"
+               "commands:\n");
+    for (int i = 0; i < NCOMMANDS; i++) fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
+    fprintf(f, "\nexit status: 0 success, 1 runtime error, 2 usage error.\n"
+               "Documentation: docs/cli.md\n");
+}
+
+static void list_commands(char *buf, size_t size)
+{
+    size_t len = 0;
+    buf[0] = '\0';
+    for (int i = 0; i < NCOMMANDS && len < size; i++)
+        len += (size_t)snprintf(buf + len, size - len, "%s%s", i ? ", " : "", commands[i].name);
+}
+
+int main(int argc, char **argv)
+{
+    char names[256];
+    list_commands(names, sizeof names);
+    if (argc < 2) {
+        usage(stderr);
+        return CLI_USAGE;
+    }
+    const char *cmd = argv[1];
+    if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
+        /* "nnlab help train" is the same as "nnlab train --help". */
+        if (argc > 2 && strcmp(cmd, "help") == 0) {
+            for (int i = 0; i < NCOMMANDS; i++)
+                if (!strcmp(argv[2], commands[i].name)) {
+                    static char help_opt[] = "--help";
+                    char *sub[] = {argv[2], help_opt, NULL};
+                    return commands[i].run(2, sub);
+                }
+            cli_error("unknown command '%s' (valid: %s)", argv[2], names);
+            return CLI_USAGE;
+        }
+        usage(stdout);
+        return CLI_OK;
+    }
+    if (!strcmp(cmd, "--version") || !strcmp(cmd, "-V") || !strcmp(cmd, "version")) {
+        printf("nnlab %s (%s)\n", NNLAB_VERSION_STRING, sizeof(nn_real) == sizeof(double) ? "double" : "float");
+        return CLI_OK;
+    }
+    for (int i = 0; i < NCOMMANDS; i++)
+        if (!strcmp(cmd, commands[i].name)) return commands[i].run(argc - 1, argv + 1);
+    if (cmd[0] == '-') cli_error("unknown option '%s' (valid: --help, --version)", cmd);
+    else cli_error("unknown command '%s' (valid: %s)", cmd, names);
+    fprintf(stderr, "Try 'nnlab --help'.\n");
+    return CLI_USAGE;
+}

@@ -1,0 +1,328 @@
+/* util.c: what the nnlab subcommands share: messages, option errors, data paths, atomic files, Ctrl-C, progress. */
+#define _POSIX_C_SOURCE 200809L
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include "cli.h"
+
+/* Helpers of util.c that belong in cli.h (asked of the lead); until then each file declares them. */
+int cli_bad_option(const char *cmd, char **argv, const struct option *opts);
+int cli_parse_long(const char *cmd, const char *opt, const char *s, long lo, long hi, long *out);
+int cli_parse_int(const char *cmd, const char *opt, const char *s, int lo, int hi, int *out);
+int cli_parse_double(const char *cmd, const char *opt, const char *s, double *out);
+int cli_parse_seed(const char *cmd, const char *s, uint64_t *out);
+const char *cli_data_dir(void);
+void cli_progress_end(void);
+
+int cli_quiet = 0;
+
+/* A live progress bar leaves the cursor mid-line; anything else written to stderr must start a new line. */
+static int bar_open = 0;
+/* Batches per epoch as last reported, for the redraw at the end of an epoch. */
+static int bar_nbatches = 1;
+
+static void close_bar(void)
+{
+    if (bar_open) {
+        fputc('\n', stderr);
+        bar_open = 0;
+    }
+}
+
+void cli_error(const char *fmt, ...)
+{
+    va_list ap;
+    close_bar();
+    fputs("nnlab: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+}
+
+int cli_bad_option(const char *cmd, char **argv, const struct option *opts)
+{
+    /* getopt_long leaves the offending word just before optind; optopt is set only for short options
+     * and for options that miss their argument. */
+    const char *word = optind > 0 ? argv[optind - 1] : "?";
+    char valid[1024];
+    size_t len = 0;
+    valid[0] = '\0';
+    for (const struct option *o = opts; o->name && len < sizeof valid; o++)
+        len += (size_t)snprintf(valid + len, sizeof valid - len, "%s--%s", o == opts ? "" : ", ", o->name);
+    const struct option *hit = NULL;
+    for (const struct option *o = opts; o->name; o++) {
+        size_t n = strlen(o->name);
+        if (word[0] == '-' && word[1] == '-' && !strncmp(word + 2, o->name, n) && (!word[2 + n] || word[2 + n] == '='))
+            hit = o;
+    }
+    if (hit && hit->has_arg == required_argument)
+        cli_error("%s: option '--%s' needs a value", cmd, hit->name);
+    else if (hit)
+        cli_error("%s: option '--%s' takes no value", cmd, hit->name);
+    else if (optopt && !(word[0] == '-' && word[1] == '-'))
+        cli_error("%s: unknown option '-%c' (valid: %s)", cmd, optopt, valid);
+    else
+        cli_error("%s: unknown option '%s' (valid: %s)", cmd, word, valid);
+    return CLI_USAGE;
+}
+
+int cli_parse_long(const char *cmd, const char *opt, const char *s, long lo, long hi, long *out)
+{
+    char *end;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    if (end == s || *end || errno || v < lo || v > hi) {
+        cli_error("%s: --%s '%s' is not a whole number in [%ld, %ld]", cmd, opt, s, lo, hi);
+        return -1;
+    }
+    *out = v;
+    return 0;
+}
+
+int cli_parse_int(const char *cmd, const char *opt, const char *s, int lo, int hi, int *out)
+{
+    long v;
+    if (cli_parse_long(cmd, opt, s, lo, hi, &v)) return -1;
+    *out = (int)v;
+    return 0;
+}
+
+int cli_parse_double(const char *cmd, const char *opt, const char *s, double *out)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (end == s || *end || errno == ERANGE || v != v || v - v != 0) {
+        cli_error("%s: --%s '%s' is not a finite number", cmd, opt, s);
+        return -1;
+    }
+    *out = v;
+    return 0;
+}
+
+int cli_parse_seed(const char *cmd, const char *s, uint64_t *out)
+{
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (end == s || *end || errno || s[0] == '-') {
+        cli_error("%s: --seed '%s' is not a whole number >= 0", cmd, s);
+        return -1;
+    }
+    *out = (uint64_t)v;
+    return 0;
+}
+
+static int is_dir(const char *p)
+{
+    struct stat st;
+    return p && *p && stat(p, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+const char *cli_data_dir(void)
+{
+    const char *env = getenv("NNLAB_DATA");
+    if (env && *env) return env;
+#ifdef NNLAB_SOURCE_DATA_DIR
+    if (is_dir(NNLAB_SOURCE_DATA_DIR)) return NNLAB_SOURCE_DATA_DIR;
+#endif
+#ifdef NNLAB_INSTALL_DATA_DIR
+    return NNLAB_INSTALL_DATA_DIR;
+#else
+    return "data";
+#endif
+}
+
+const char *cli_bundled_path(const char *name, char *buf, size_t size)
+{
+    struct stat st;
+    /* A bundled name is a bare word: anything with a path separator or an extension is a file name. */
+    if (!name || !*name || strchr(name, '/') || strchr(name, '.')) return NULL;
+    int n = snprintf(buf, size, "%s/%s.csv", cli_data_dir(), name);
+    if (n < 0 || (size_t)n >= size || stat(buf, &st) != 0 || !S_ISREG(st.st_mode)) return NULL;
+    return buf;
+}
+
+nn_dataset *cli_load_data(const char *arg)
+{
+    char buf[4096];
+    struct stat st;
+    const char *path = arg;
+    /* A file in the working directory wins over a bundled set of the same name. */
+    if (stat(arg, &st) != 0) {
+        const char *b = cli_bundled_path(arg, buf, sizeof buf);
+        if (b) path = b;
+        else if (!strchr(arg, '/') && !strchr(arg, '.')) {
+            cli_error("no data file or bundled data set '%s' (bundled data sets are in %s; see 'nnlab datasets')",
+                      arg, cli_data_dir());
+            return NULL;
+        }
+    }
+    nn_dataset *d = nn_dataset_load_csv(path, -1);
+    if (!d) cli_error("%s", nn_errmsg());
+    return d;
+}
+
+FILE *cli_atomic_open(const char *path, char *tmp, size_t tmpsize)
+{
+    int n = snprintf(tmp, tmpsize, "%s.tmp.XXXXXX", path);
+    if (n < 0 || (size_t)n >= tmpsize) {
+        cli_error("%s: path too long", path);
+        return NULL;
+    }
+    int fd = mkstemp(tmp);
+    if (fd < 0) {
+        cli_error("%s: cannot create: %s", path, strerror(errno));
+        return NULL;
+    }
+    /* mkstemp makes the file 0600; output files should get the usual umask-based mode. */
+    mode_t um = umask(0);
+    umask(um);
+    fchmod(fd, 0666 & ~um);
+    FILE *f = fdopen(fd, "w");
+    if (!f) {
+        cli_error("%s: %s", path, strerror(errno));
+        close(fd);
+        unlink(tmp);
+    }
+    return f;
+}
+
+int cli_atomic_commit(FILE *f, const char *tmp, const char *path)
+{
+    int bad = fflush(f) != 0 || ferror(f);
+    int err = errno;
+    if (fclose(f) != 0 && !bad) {
+        bad = 1;
+        err = errno;
+    }
+    if (bad) {
+        cli_error("%s: write failed: %s", path, strerror(err));
+        unlink(tmp);
+        return -1;
+    }
+    if (rename(tmp, path) != 0) {
+        cli_error("%s: cannot rename into place: %s", path, strerror(errno));
+        unlink(tmp);
+        return -1;
+    }
+    return 0;
+}
+
+void cli_atomic_abort(FILE *f, const char *tmp)
+{
+    if (f) fclose(f);
+    unlink(tmp);
+}
+
+static void on_sigint(int sig)
+{
+    (void)sig;
+    nn_request_stop();
+}
+
+void cli_install_sigint(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_sigint;
+    sigemptyset(&sa.sa_mask);
+    /* The first Ctrl-C asks for a clean stop; SA_RESETHAND lets a second one kill a stuck run. */
+    sa.sa_flags = SA_RESETHAND;
+    sigaction(SIGINT, &sa, NULL);
+}
+
+double cli_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+void cli_progress_init(cli_progress *p, const char *label, int epochs)
+{
+    p->label = label;
+    p->epochs = epochs;
+    p->t0 = cli_now();
+    p->loss = 0;
+    p->tty = isatty(2);
+}
+
+static void fmt_time(char *buf, size_t size, double s)
+{
+    if (!(s >= 0) || s > 359999) s = 0;
+    long t = (long)(s + 0.5);
+    if (t >= 3600) snprintf(buf, size, "%ld:%02ld:%02ld", t / 3600, t / 60 % 60, t % 60);
+    else snprintf(buf, size, "%ld:%02ld", t / 60, t % 60);
+}
+
+/* One redraw of the bar: frac is the part of the whole run done so far. */
+static void draw_bar(const cli_progress *p, int epoch, int batch, int nbatches, double acc, double val_acc, double frac)
+{
+    enum { WIDTH = 20 };
+    char bar[WIDTH + 1], el[48], rem[48], accs[48] = "";
+    double ebatch = nbatches > 0 ? (double)batch / nbatches : 1;
+    int fill = (int)(ebatch * WIDTH + 0.5);
+    for (int i = 0; i < WIDTH; i++) bar[i] = i < fill ? '#' : '.';
+    bar[WIDTH] = '\0';
+    double t = cli_now() - p->t0;
+    fmt_time(el, sizeof el, t);
+    fmt_time(rem, sizeof rem, frac > 0 ? t * (1 - frac) / frac : 0);
+    if (acc == acc && val_acc == val_acc) snprintf(accs, sizeof accs, " acc %.4f val %.4f", acc, val_acc);
+    else if (acc == acc) snprintf(accs, sizeof accs, " acc %.4f", acc);
+    /* \033[K clears what a longer earlier line left behind. */
+    fprintf(stderr, "\r%s%sepoch %d/%d [%s] %d/%d loss %.4g%s %s<%s\033[K", p->label ? p->label : "",
+            p->label && *p->label ? ": " : "", epoch + 1, p->epochs, bar, batch, nbatches, p->loss, accs, el, rem);
+    fflush(stderr);
+    bar_open = 1;
+}
+
+int cli_progress_batch(int epoch, int batch, int nbatches, double loss, void *user)
+{
+    cli_progress *p = user;
+    static double last_draw;
+    /* batch counts from 0: a running mean over the epoch's batches so far. */
+    p->loss = batch == 0 ? loss : p->loss + (loss - p->loss) / (batch + 1);
+    bar_nbatches = nbatches;
+    if (cli_quiet || !p->tty) return 0;
+    double now = cli_now();
+    /* Redrawing every batch of a fast run would cost more than the training itself. */
+    if (now - last_draw < 0.1 && batch + 1 < nbatches) return 0;
+    last_draw = now;
+    double frac = p->epochs > 0 ? (epoch + (double)(batch + 1) / nbatches) / p->epochs : 0;
+    draw_bar(p, epoch, batch + 1, nbatches, NAN, NAN, frac);
+    return 0;
+}
+
+int cli_progress_epoch(const nn_epoch_stats *s, void *user)
+{
+    cli_progress *p = user;
+    if (cli_quiet) return 0;
+    if (p->tty) {
+        p->loss = s->loss;
+        draw_bar(p, s->epoch, bar_nbatches, bar_nbatches, s->acc, s->val_acc,
+                 p->epochs > 0 ? (s->epoch + 1.0) / p->epochs : 1);
+        if (s->epoch + 1 >= p->epochs) close_bar();
+        return 0;
+    }
+    char line[256];
+    int n = snprintf(line, sizeof line, "%s%sepoch %d/%d loss=%.6g acc=%.4f", p->label ? p->label : "",
+                     p->label && *p->label ? ": " : "", s->epoch + 1, p->epochs, s->loss, s->acc);
+    if (s->val_loss == s->val_loss && n > 0 && (size_t)n < sizeof line)
+        n += snprintf(line + n, sizeof line - (size_t)n, " val_loss=%.6g val_acc=%.4f", s->val_loss, s->val_acc);
+    fprintf(stderr, "%s lr=%.4g time=%.2fs\n", line, s->lr, cli_now() - p->t0);
+    return 0;
+}
+
+void cli_progress_end(void)
+{
+    close_bar();
+}

@@ -1,0 +1,603 @@
+/* test_cli.c: end-to-end tests of the nnlab binary ($NNLAB_BIN): every subcommand, its output and its errors. */
+#define _POSIX_C_SOURCE 200809L
+#include <dirent.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include "testutil.h"
+
+/* Tolerance for numbers the CLI prints (9 or 17 significant digits) against double arithmetic here. */
+#ifdef NNLAB_DOUBLE
+#define TOL_PRINT 1e-9
+#else
+#define TOL_PRINT 2e-5
+#endif
+
+static char tmp[256];       /* scratch directory of the test case */
+static char out[1 << 20];   /* stdout of the last run */
+static char err[1 << 16];   /* stderr of the last run */
+static char spirals[512];   /* --data argument for spirals */
+static char spirals_csv[512];
+
+static void slurp(const char *path, char *buf, size_t size)
+{
+    FILE *f = fopen(path, "r");
+    size_t n = f ? fread(buf, 1, size - 1, f) : 0;
+    buf[n] = '\0';
+    if (f) fclose(f);
+}
+
+/* Runs "nnlab ARGS" in the scratch directory; returns its exit status, fills out[] and err[]. */
+static int run(const char *fmt, ...)
+{
+    const char *bin = getenv("NNLAB_BIN");
+    ck_assert_msg(bin && *bin, "NNLAB_BIN is not set");
+    char args[4096], cmd[8192];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(args, sizeof args, fmt, ap);
+    va_end(ap);
+    snprintf(cmd, sizeof cmd, "cd '%s' && '%s' %s >'%s/.out' 2>'%s/.err' </dev/null", tmp, bin, args, tmp, tmp);
+    int st = system(cmd);
+    char p[512];
+    snprintf(p, sizeof p, "%s/.out", tmp);
+    slurp(p, out, sizeof out);
+    snprintf(p, sizeof p, "%s/.err", tmp);
+    slurp(p, err, sizeof err);
+    ck_assert_msg(st != -1 && WIFEXITED(st), "could not run: %s", cmd);
+    return WEXITSTATUS(st);
+}
+
+static const char *path_in(const char *name)
+{
+    static char buf[4][512];
+    static int k;
+    k = (k + 1) % 4;
+    snprintf(buf[k], sizeof buf[k], "%s/%s", tmp, name);
+    return buf[k];
+}
+
+static int exists(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0;
+}
+
+static void write_file(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    ck_assert_ptr_nonnull(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+/* The number after "key=" in s (NAN if absent). */
+static double value_of(const char *s, const char *key)
+{
+    char k[64];
+    snprintf(k, sizeof k, "%s=", key);
+    for (const char *p = strstr(s, k); p; p = strstr(p + 1, k))
+        if (p == s || p[-1] == ' ' || p[-1] == '\n') return strtod(p + strlen(k), NULL);
+    return NAN;
+}
+
+/* Files in the scratch directory (not counting the dot files that capture output): a failing command
+ * must leave it unchanged, temporaries included. */
+static int count_files(void)
+{
+    DIR *d = opendir(tmp);
+    ck_assert_ptr_nonnull(d);
+    int n = 0;
+    for (struct dirent *e; (e = readdir(d));) n += e->d_name[0] != '.';
+    closedir(d);
+    return n;
+}
+
+static void setup(void)
+{
+    snprintf(tmp, sizeof tmp, "/tmp/nnlab_test_cli_XXXXXX");
+    ck_assert_ptr_nonnull(mkdtemp(tmp));
+    const char *src = getenv("NNLAB_SOURCE_DIR");
+    char bundled[512];
+    snprintf(bundled, sizeof bundled, "%s/data/spirals.csv", src ? src : ".");
+    if (src && exists(bundled)) {
+        snprintf(spirals, sizeof spirals, "spirals");
+        snprintf(spirals_csv, sizeof spirals_csv, "%s", bundled);
+    } else {
+        /* The bundled file may not be there yet: the generator gives the same task. */
+        snprintf(spirals_csv, sizeof spirals_csv, "%s/spirals.csv", tmp);
+        snprintf(spirals, sizeof spirals, "%s", spirals_csv);
+        int rc = run("datasets gen spirals --n 300 --classes 3 --seed 1 -o '%s'", spirals_csv);
+        ck_assert_msg(rc == 0, "datasets gen failed: %s", err);
+    }
+}
+
+static void teardown(void)
+{
+    char cmd[600];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmp);
+    if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", tmp);
+}
+
+/* ---- dispatch ---- */
+
+START_TEST(test_version_and_help)
+{
+    ck_assert_int_eq(run("--version"), 0);
+    ck_assert_ptr_nonnull(strstr(out, NNLAB_VERSION_STRING));
+    ck_assert_int_eq(run("--help"), 0);
+    ck_assert_ptr_nonnull(strstr(out, "gradcheck"));
+    const char *cmds[] = {"train", "eval", "predict", "trace", "gradcheck", "act", "datasets"};
+    for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++) {
+        ck_assert_msg(run("%s --help", cmds[i]) == 0, "%s --help: %s", cmds[i], err);
+        ck_assert_msg(strstr(out, "usage: nnlab"), "%s --help printed: %s", cmds[i], out);
+    }
+}
+END_TEST
+
+START_TEST(test_unknown_command)
+{
+    ck_assert_int_eq(run("frobnicate"), 2);
+    ck_assert_ptr_nonnull(strstr(err, "'frobnicate'"));
+    ck_assert_ptr_nonnull(strstr(err, "train"));
+    ck_assert_ptr_nonnull(strstr(err, "datasets"));
+    ck_assert_int_eq(run(""), 2);
+}
+END_TEST
+
+START_TEST(test_unknown_option)
+{
+    ck_assert_int_eq(run("train --frob 3 --data iris --arch dense:3"), 2);
+    ck_assert_msg(strstr(err, "--frob") && strstr(err, "--arch"), "stderr: %s", err);
+    ck_assert_int_eq(run("train --data"), 2);
+    ck_assert_msg(strstr(err, "--data") && strstr(err, "needs a value"), "stderr: %s", err);
+    ck_assert_int_eq(run("eval --model"), 2);
+    ck_assert_int_eq(run("train --data iris --arch dense:3 --epochs many"), 2);
+    ck_assert_msg(strstr(err, "many"), "stderr: %s", err);
+}
+END_TEST
+
+/* ---- train, eval, predict ---- */
+
+START_TEST(test_train_eval_predict_spirals)
+{
+    int rc = run("train --data '%s' --arch dense:64,relu,dense:64,relu,dense:3 --epochs 200 --batch 32 "
+                 "--opt sgd:lr=0.1,momentum=0.9 --seed 1 --save m.nnl --history h.csv --quiet", spirals);
+    ck_assert_msg(rc == 0, "train failed (%d): %s", rc, err);
+    ck_assert_str_eq(err, "");
+    double acc = value_of(out, "train_acc");
+    ck_assert_msg(acc >= 0.95, "train_acc %g: %s", acc, out);
+    ck_assert(value_of(out, "epochs") == 200);
+    ck_assert(exists(path_in("m.nnl")));
+
+    /* History: a header and one line per epoch. */
+    char hist[1 << 16];
+    slurp(path_in("h.csv"), hist, sizeof hist);
+    ck_assert_msg(!strncmp(hist, "epoch,loss,acc,val_loss,val_acc,lr,seconds\n", 43), "history: %.80s", hist);
+    int lines = 0;
+    for (const char *p = hist; *p; p++) lines += *p == '\n';
+    ck_assert_int_eq(lines, 201);
+
+    /* eval of the saved model reproduces train's numbers exactly (same rows, same printing). */
+    char train_acc[64], train_loss[64];
+    ck_assert_int_eq(sscanf(strstr(out, "train_acc="), "train_acc=%63s", train_acc), 1);
+    ck_assert_int_eq(sscanf(strstr(out, "train_loss="), "train_loss=%63s", train_loss), 1);
+    rc = run("eval --model m.nnl --data '%s'", spirals);
+    ck_assert_msg(rc == 0, "eval failed: %s", err);
+    char eval_acc[64], eval_loss[64];
+    ck_assert_int_eq(sscanf(out, "loss=%63s acc=%63s", eval_loss, eval_acc), 2);
+    ck_assert_str_eq(eval_acc, train_acc);
+    ck_assert_str_eq(eval_loss, train_loss);
+    ck_assert_ptr_nonnull(strstr(out, "confusion matrix"));
+    /* The confusion matrix sums to the rows, its diagonal to the correct ones. */
+    const char *cm = strstr(out, "true\\pred");
+    ck_assert_ptr_nonnull(cm);
+    cm = strchr(cm, '\n') + 1;
+    int total = 0, diag = 0;
+    for (int i = 0; i < 3; i++) {
+        int t, v[3];
+        ck_assert_int_eq(sscanf(cm, "%d %d %d %d", &t, &v[0], &v[1], &v[2]), 4);
+        ck_assert_int_eq(t, i);
+        total += v[0] + v[1] + v[2];
+        diag += v[i];
+        cm = strchr(cm, '\n') + 1;
+    }
+    ck_assert_int_eq(total, 300);
+    ck_assert_int_eq((int)value_of(out, "rows"), 300);
+    ck_assert_double_eq_tol((double)diag / total, strtod(eval_acc, NULL), 1e-6);
+
+    /* predict on the data file (label column ignored) gives the same classes. */
+    rc = run("predict --model m.nnl '%s'", spirals_csv);
+    ck_assert_msg(rc == 0, "predict failed: %s", err);
+    ck_assert(!strncmp(out, "class,p0,p1,p2\n", 15));
+    FILE *f = fopen(spirals_csv, "r");
+    ck_assert_ptr_nonnull(f);
+    char line[512];
+    const char *p = strchr(out, '\n') + 1;
+    int rows = 0, correct = 0;
+    while (fgets(line, sizeof line, f)) {
+        if (line[0] == '#' || !strchr("-0123456789.", line[0])) continue;
+        double a, b, y;
+        ck_assert_int_eq(sscanf(line, "%lf,%lf,%lf", &a, &b, &y), 3);
+        int cls;
+        double p0, p1, p2;
+        ck_assert_int_eq(sscanf(p, "%d,%lf,%lf,%lf", &cls, &p0, &p1, &p2), 4);
+        ck_assert_double_eq_tol(p0 + p1 + p2, 1.0, 1e-4);
+        correct += cls == (int)y;
+        rows++;
+        p = strchr(p, '\n') + 1;
+    }
+    fclose(f);
+    ck_assert_int_eq(rows, 300);
+    ck_assert_int_eq(correct, diag);
+}
+END_TEST
+
+START_TEST(test_train_val_standardize)
+{
+    int rc = run("train --data iris --arch dense:16,tanh,dense:3 --epochs 30 --val 0.2 --standardize "
+                 "--opt adam:lr=0.01 --seed 3 --save iris.nnl");
+    ck_assert_msg(rc == 0, "train failed: %s", err);
+    ck_assert_msg(value_of(out, "val_acc") >= 0.8, "out: %s", out);
+    ck_assert_msg(value_of(out, "train_acc") >= 0.8, "out: %s", out);
+    /* Without a terminal, progress is one plain line per epoch on stderr. */
+    ck_assert_ptr_nonnull(strstr(err, "epoch 30/30"));
+    /* The model standardises raw inputs itself. */
+    ck_assert_int_eq(run("eval --model iris.nnl --data iris"), 0);
+    ck_assert_msg(value_of(out, "acc") >= 0.8, "out: %s", out);
+}
+END_TEST
+
+START_TEST(test_train_bad_arch)
+{
+    int before = count_files();
+    ck_assert_int_eq(run("train --data iris --arch dense:8,relux,dense:3 --save m.nnl --history h.csv"), 2);
+    ck_assert_msg(strstr(err, "nnlab:") && strstr(err, "relux"), "stderr: %s", err);
+    ck_assert_msg(strstr(err, "dense") && strstr(err, "maxout"), "valid names not listed: %s", err);
+    ck_assert_int_eq(run("train --data iris --arch dense:8,elu:alfa=1,dense:3 --save m.nnl"), 2);
+    ck_assert_msg(strstr(err, "alfa") && strstr(err, "alpha"), "stderr: %s", err);
+    ck_assert_int_eq(run("train --data iris --arch dense:8,relu,dense:2 --save m.nnl"), 2);
+    ck_assert_msg(strstr(err, "3 classes"), "stderr: %s", err);
+    ck_assert_int_eq(run("train --data iris --arch dense:3 --opt sgdx:lr=1 --save m.nnl"), 2);
+    ck_assert_msg(strstr(err, "sgdx"), "stderr: %s", err);
+    ck_assert_int_eq(run("train --data iris --arch dense:3 --loss hinge --save m.nnl"), 2);
+    ck_assert_msg(strstr(err, "hinge") && strstr(err, "softmax-xent"), "stderr: %s", err);
+    ck_assert_int_eq(count_files(), before);
+}
+END_TEST
+
+START_TEST(test_missing_and_malformed_data)
+{
+    int before = count_files();
+    ck_assert_int_eq(run("train --data /nonexistent/dir/x.csv --arch dense:3 --save m.nnl"), 1);
+    ck_assert_msg(strstr(err, "/nonexistent/dir/x.csv"), "stderr: %s", err);
+    ck_assert_int_eq(run("train --data no_such_set --arch dense:3 --save m.nnl"), 1);
+    ck_assert_msg(strstr(err, "no_such_set"), "stderr: %s", err);
+    write_file(path_in("bad.csv"), "x1,x2,label\n1,2,0\n3,4,1\n5,abc,0\n");
+    before = count_files();
+    ck_assert_int_eq(run("train --data bad.csv --arch dense:2 --save m.nnl"), 1);
+    ck_assert_msg(strstr(err, "bad.csv:4"), "line not named: %s", err);
+    ck_assert_int_eq(run("eval --model whatever.nnl --data bad.csv"), 1);
+    ck_assert_int_eq(count_files(), before);
+}
+END_TEST
+
+START_TEST(test_damaged_model)
+{
+    ck_assert_int_eq(run("train --data iris --arch dense:3 --epochs 2 --save m.nnl --quiet"), 0);
+    ck_assert_int_eq(run("eval --model m.nnl --data iris"), 0);
+    /* Truncated. */
+    char cmd[1200];
+    snprintf(cmd, sizeof cmd, "head -c $(( $(wc -c < '%s') / 2 )) '%s' > '%s'", path_in("m.nnl"), path_in("m.nnl"),
+             path_in("half.nnl"));
+    ck_assert_int_eq(system(cmd), 0);
+    ck_assert_int_eq(run("eval --model half.nnl --data iris"), 1);
+    ck_assert_msg(strstr(err, "nnlab: eval: ") && strstr(err, "half.nnl"), "stderr: %s", err);
+    ck_assert_str_eq(out, "");
+    /* Not a model at all. */
+    write_file(path_in("junk.nnl"), "this is not a model\n");
+    ck_assert_int_eq(run("predict --model junk.nnl -"), 1);
+    ck_assert_msg(strstr(err, "junk.nnl"), "stderr: %s", err);
+    ck_assert_int_eq(run("eval --model missing.nnl --data iris"), 1);
+    ck_assert_msg(strstr(err, "missing.nnl"), "stderr: %s", err);
+}
+END_TEST
+
+START_TEST(test_predict_rows)
+{
+    ck_assert_int_eq(run("train --data iris --arch dense:3 --epochs 2 --save m.nnl --quiet"), 0);
+    write_file(path_in("rows.csv"), "# comment\n5.1,3.5,1.4,0.2\n\n6.2,2.9,4.3,1.3,1\n");
+    ck_assert_int_eq(run("predict --model m.nnl rows.csv"), 0);
+    int lines = 0;
+    for (const char *p = out; *p; p++) lines += *p == '\n';
+    ck_assert_int_eq(lines, 3);
+    ck_assert(!strncmp(out, "class,p0,p1,p2\n", 15));
+    /* Wrong width: named by file and line, nothing on stdout. */
+    write_file(path_in("wide.csv"), "5.1,3.5,1.4,0.2\n1,2,3\n");
+    ck_assert_int_eq(run("predict --model m.nnl wide.csv"), 1);
+    ck_assert_msg(strstr(err, "wide.csv:2") && strstr(err, "3 columns"), "stderr: %s", err);
+    ck_assert_str_eq(out, "");
+    /* Standard input. */
+    char cmd[1200];
+    snprintf(cmd, sizeof cmd, "echo 5.1,3.5,1.4,0.2 | '%s' predict --model '%s' > '%s'", getenv("NNLAB_BIN"),
+             path_in("m.nnl"), path_in("stdin.out"));
+    ck_assert_int_eq(system(cmd), 0);
+    slurp(path_in("stdin.out"), out, sizeof out);
+    ck_assert(!strncmp(out, "class,p0,p1,p2\n", 15));
+}
+END_TEST
+
+START_TEST(test_sigint_saves)
+{
+    /* Ctrl-C stops after the current batch: status 1, and the model and history trained so far are written. */
+    char cmd[4096];
+    snprintf(cmd, sizeof cmd,
+             "cd '%s' && { '%s' train --data digits --arch dense:64,relu,dense:10 --epochs 1000000 --quiet "
+             "--save int.nnl --history int.csv > .out 2> .err & pid=$!; sleep 1; kill -INT $pid; wait $pid; }",
+             tmp, getenv("NNLAB_BIN"));
+    int st = system(cmd);
+    ck_assert(WIFEXITED(st));
+    slurp(path_in(".err"), err, sizeof err);
+    ck_assert_msg(WEXITSTATUS(st) == 1, "status %d: %s", WEXITSTATUS(st), err);
+    ck_assert_msg(strstr(err, "interrupted"), "stderr: %s", err);
+    ck_assert(exists(path_in("int.nnl")));
+    ck_assert(exists(path_in("int.csv")));
+    ck_assert_int_eq(run("eval --model int.nnl --data digits"), 0);
+}
+END_TEST
+
+/* ---- act ---- */
+
+START_TEST(test_act)
+{
+    ck_assert_int_eq(run("act relu -- -3 -1 0 2"), 0);
+    double x[4], f[4], d[4];
+    const char *p = out;
+    for (int i = 0; i < 4; i++) {
+        ck_assert_int_eq(sscanf(p, "%lf\t%lf\t%lf", &x[i], &f[i], &d[i]), 3);
+        p = strchr(p, '\n') + 1;
+    }
+    ck_assert_str_eq(p, "");
+    const double xs[4] = {-3, -1, 0, 2}, fs[4] = {0, 0, 0, 2};
+    for (int i = 0; i < 4; i++) {
+        ck_assert(x[i] == xs[i]);
+        ck_assert(f[i] == fs[i]);
+    }
+    ck_assert(d[0] == 0 && d[1] == 0 && d[3] == 1);
+    /* Tab-separated, exact form. */
+    ck_assert_ptr_nonnull(strstr(out, "2\t2\t1\n"));
+
+    ck_assert_int_eq(run("act elu:alpha=0.5 -- -1"), 0);
+    ck_assert_int_eq(sscanf(out, "%lf\t%lf\t%lf", &x[0], &f[0], &d[0]), 3);
+    ck_assert_close(f[0], 0.5 * (exp(-1.0) - 1), TOL_PRINT);
+    ck_assert_close(d[0], 0.5 * exp(-1.0), TOL_PRINT);
+
+    ck_assert_int_eq(run("act --list"), 0);
+    const char *names[] = {"relu", "prelu", "srelu", "apl", "soft_exponential", "gelu", "selu"};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        ck_assert_msg(strstr(out, names[i]), "%s missing from act --list", names[i]);
+    ck_assert_ptr_nonnull(strstr(out, "monotonic="));
+
+    /* --plot renders through gnuplot; without it the data and script are written and the status is 1. */
+    int have_gnuplot = system("command -v gnuplot >/dev/null 2>&1") == 0;
+    ck_assert_int_eq(run("act tanh --plot tanh.svg"), have_gnuplot ? 0 : 1);
+    ck_assert(exists(path_in("tanh.dat")));
+    if (have_gnuplot) ck_assert(exists(path_in("tanh.svg")));
+
+    ck_assert_int_eq(run("act relux 1"), 2);
+    ck_assert_msg(strstr(err, "relux") && strstr(err, "sigmoid"), "stderr: %s", err);
+    ck_assert_int_eq(run("act relu abc"), 2);
+    ck_assert_ptr_nonnull(strstr(err, "abc"));
+}
+END_TEST
+
+/* ---- datasets ---- */
+
+START_TEST(test_datasets)
+{
+    ck_assert_int_eq(run("datasets"), 0);
+    ck_assert_ptr_nonnull(strstr(out, "name"));
+    ck_assert_ptr_nonnull(strstr(out, "iris"));
+    ck_assert_int_eq(run("datasets gen moons --n 50 --noise 0.05 --seed 7 -o moons.csv"), 0);
+    char buf[1 << 14];
+    slurp(path_in("moons.csv"), buf, sizeof buf);
+    ck_assert_msg(!strncmp(buf, "# nnlab datasets gen moons --n 50", 33), "file starts: %.60s", buf);
+    int lines = 0;
+    for (const char *p = buf; *p; p++) lines += *p == '\n';
+    ck_assert_int_eq(lines, 52); /* comment, header, 50 rows */
+    /* The same settings give the same file. */
+    ck_assert_int_eq(run("datasets gen moons --n 50 --noise 0.05 --seed 7 -o moons2.csv"), 0);
+    char buf2[1 << 14];
+    slurp(path_in("moons2.csv"), buf2, sizeof buf2);
+    ck_assert_str_eq(buf, buf2);
+    int before = count_files();
+    ck_assert_int_eq(run("datasets gen moonz --n 50 -o z.csv"), 2);
+    ck_assert_ptr_nonnull(strstr(err, "moonz"));
+    ck_assert_ptr_nonnull(strstr(err, "spirals"));
+    ck_assert_int_eq(run("datasets frob"), 2);
+    ck_assert_int_eq(count_files(), before);
+}
+END_TEST
+
+/* ---- gradcheck ---- */
+
+START_TEST(test_gradcheck)
+{
+    int rc = run("gradcheck --arch dense:6,tanh,dense:3 --inputs 3 --batch 4 --seed 2");
+    ck_assert_msg(rc == 0, "gradcheck failed: %s%s", out, err);
+    ck_assert_ptr_nonnull(strstr(out, "layer 0"));
+    ck_assert_ptr_nonnull(strstr(out, "inputs"));
+    ck_assert(value_of(out, "max_rel_err") <= value_of(out, "tol"));
+    rc = run("gradcheck --arch dense:4,sigmoid,dense:1 --double");
+    ck_assert_int_eq(rc, sizeof(nn_real) == sizeof(double) ? 0 : 2);
+    if (rc == 2) ck_assert_ptr_nonnull(strstr(err, "NNLAB_DOUBLE"));
+    ck_assert_int_eq(run("gradcheck --arch dense:4,bogus,dense:1"), 2);
+    ck_assert_ptr_nonnull(strstr(err, "bogus"));
+}
+END_TEST
+
+/* ---- trace ---- */
+
+/* The numbers in the '[...]' after the n markers, found one after the other in out. */
+static int numbers_after(double *v, int max, int n, ...)
+{
+    va_list ap;
+    va_start(ap, n);
+    const char *p = out;
+    for (int i = 0; i < n && p; i++) {
+        const char *m = va_arg(ap, const char *);
+        p = strstr(p, m);
+        if (p) p += strlen(m);
+    }
+    va_end(ap);
+    ck_assert_msg(p != NULL, "marker not found in trace output:\n%s", out);
+    int k = 0;
+    while (*p && *p != '\n' && *p != '(' && k < max) {
+        char *end;
+        double x = strtod(p, &end);
+        if (end != p) {
+            v[k++] = x;
+            p = end;
+        } else {
+            p++;
+        }
+    }
+    return k;
+}
+
+static double sigm(double z) { return 1 / (1 + exp(-z)); }
+
+START_TEST(test_trace_by_hand)
+{
+    /* A 2-2-1 sigmoid net: W1 (inputs x units, row-major), b1, W2, b2. */
+    const double x[2] = {0.5, -1}, y = 1, lr = 0.5;
+    const double W1[2][2] = {{0.1, 0.2}, {-0.3, 0.4}}, b1[2] = {0.05, -0.05}, W2[2] = {0.7, -0.6}, b2 = 0.1;
+    write_file(path_in("w.txt"), "# W1\n0.1, 0.2\n-0.3 0.4\n# b1\n0.05 -0.05\n0.7\n-0.6\n0.1\n");
+    int rc = run("trace --arch dense:2,sigmoid,dense:1 --sample 0.5,-1 --label 1 --weights w.txt --lr 0.5 --digits 12");
+    ck_assert_msg(rc == 0, "trace failed: %s", err);
+
+    double z1[2], a1[2], z2 = b2;
+    for (int j = 0; j < 2; j++) {
+        z1[j] = x[0] * W1[0][j] + x[1] * W1[1][j] + b1[j];
+        a1[j] = sigm(z1[j]);
+        z2 += a1[j] * W2[j];
+    }
+    double p = sigm(z2), L = -(y * log(p) + (1 - y) * log(1 - p)), dz2 = p - y;
+    double dW2[2], da1[2], dadz[2], dz1[2], dW1[2][2], dx[2];
+    for (int j = 0; j < 2; j++) {
+        dW2[j] = a1[j] * dz2;
+        da1[j] = W2[j] * dz2;
+        dadz[j] = a1[j] * (1 - a1[j]);
+        dz1[j] = da1[j] * dadz[j];
+    }
+    for (int i = 0; i < 2; i++) {
+        for (int j = 0; j < 2; j++) dW1[i][j] = x[i] * dz1[j];
+        dx[i] = W1[i][0] * dz1[0] + W1[i][1] * dz1[1];
+    }
+
+    double v[8];
+    ck_assert_int_eq(numbers_after(v, 8, 3, "\nforward", "[0] dense", "\n    z = "), 2);
+    ck_assert_close(v[0], z1[0], TOL_PRINT);
+    ck_assert_close(v[1], z1[1], TOL_PRINT);
+    ck_assert_int_eq(numbers_after(v, 8, 3, "\nforward", "[1] sigmoid", "\n    a = "), 2);
+    ck_assert_close(v[0], a1[0], TOL_PRINT);
+    ck_assert_close(v[1], a1[1], TOL_PRINT);
+    ck_assert_int_eq(numbers_after(v, 8, 3, "\nforward", "[2] dense", "\n    z = "), 1);
+    ck_assert_close(v[0], z2, TOL_PRINT);
+    ck_assert_int_eq(numbers_after(v, 8, 2, "\nloss sigmoid-bce", "\n    L = "), 1);
+    ck_assert_close(v[0], L, TOL_PRINT);
+
+    ck_assert_int_eq(numbers_after(v, 8, 3, "\nbackward", "loss head", "\n    dL/dz = "), 1);
+    ck_assert_close(v[0], dz2, TOL_PRINT);
+    ck_assert_int_eq(numbers_after(v, 8, 3, "\nbackward", "[2] dense", "\n    dL/dW = "), 2);
+    ck_assert_close(v[0], dW2[0], TOL_PRINT);
+    ck_assert_close(v[1], dW2[1], TOL_PRINT);
+    ck_assert_int_eq(numbers_after(v, 8, 3, "\nbackward", "[2] dense", "\n    dL/db = "), 1);
+    ck_assert_close(v[0], dz2, TOL_PRINT);
+    ck_assert_int_eq(numbers_after(v, 8, 3, "\nbackward", "[2] dense", "\n    dL/dx = "), 2);
+    ck_assert_close(v[0], da1[0], TOL_PRINT);
+    ck_assert_close(v[1], da1[1], TOL_PRINT);
+    ck_assert_int_eq(numbers_after(v, 8, 3, "\nbackward", "[1] sigmoid", "\n    dL/da = "), 2);
+    ck_assert_close(v[0], da1[0], TOL_PRINT);
+    ck_assert_close(v[1], da1[1], TOL_PRINT);
+    ck_assert_int_eq(numbers_after(v, 8, 3, "\nbackward", "[1] sigmoid", "\n    da/dz = "), 2);
+    ck_assert_close(v[0], dadz[0], TOL_PRINT);
+    ck_assert_close(v[1], dadz[1], TOL_PRINT);
+    ck_assert_int_eq(numbers_after(v, 8, 3, "\nbackward", "[1] sigmoid", "\n    dL/dz = "), 2);
+    ck_assert_close(v[0], dz1[0], TOL_PRINT);
+    ck_assert_close(v[1], dz1[1], TOL_PRINT);
+    ck_assert_int_eq(numbers_after(v, 8, 3, "\nbackward", "[0] dense", "\n    dL/dW = "), 4);
+    for (int k = 0; k < 4; k++) ck_assert_close(v[k], dW1[k / 2][k % 2], TOL_PRINT);
+    ck_assert_int_eq(numbers_after(v, 8, 3, "\nbackward", "[0] dense", "\n    dL/db = "), 2);
+    ck_assert_close(v[0], dz1[0], TOL_PRINT);
+    ck_assert_close(v[1], dz1[1], TOL_PRINT);
+    ck_assert_int_eq(numbers_after(v, 8, 3, "\nbackward", "[0] dense", "\n    dL/dx = "), 2);
+    ck_assert_close(v[0], dx[0], TOL_PRINT);
+    ck_assert_close(v[1], dx[1], TOL_PRINT);
+
+    ck_assert_int_eq(numbers_after(v, 8, 3, "\nsgd step", "[0] dense", "\n    W = "), 4);
+    for (int k = 0; k < 4; k++) ck_assert_close(v[k], W1[k / 2][k % 2] - lr * dW1[k / 2][k % 2], TOL_PRINT);
+    ck_assert_int_eq(numbers_after(v, 8, 3, "\nsgd step", "[0] dense", "\n    b = "), 2);
+    ck_assert_close(v[0], b1[0] - lr * dz1[0], TOL_PRINT);
+    ck_assert_close(v[1], b1[1] - lr * dz1[1], TOL_PRINT);
+    ck_assert_int_eq(numbers_after(v, 8, 3, "\nsgd step", "[2] dense", "\n    W = "), 2);
+    ck_assert_close(v[0], W2[0] - lr * dW2[0], TOL_PRINT);
+    ck_assert_close(v[1], W2[1] - lr * dW2[1], TOL_PRINT);
+    ck_assert_int_eq(numbers_after(v, 8, 3, "\nsgd step", "[2] dense", "\n    b = "), 1);
+    ck_assert_close(v[0], b2 - lr * dz2, TOL_PRINT);
+
+    /* Markdown tables for course notes. */
+    rc = run("trace --arch dense:2,sigmoid,dense:1 --sample 0.5,-1 --label 1 --weights w.txt --format markdown");
+    ck_assert_msg(rc == 0, "trace markdown failed: %s", err);
+    ck_assert_ptr_nonnull(strstr(out, "### Backward pass"));
+    ck_assert_ptr_nonnull(strstr(out, "| unit j |"));
+    ck_assert_ptr_nonnull(strstr(out, "|---:"));
+}
+END_TEST
+
+START_TEST(test_trace_errors)
+{
+    write_file(path_in("w8.txt"), "1 2 3 4 5 6 7 8\n");
+    ck_assert_int_eq(run("trace --arch dense:2,sigmoid,dense:1 --sample 0.5,-1 --label 1 --weights w8.txt"), 1);
+    ck_assert_msg(strstr(err, "8 values") && strstr(err, "9 parameters"), "stderr: %s", err);
+    write_file(path_in("wbad.txt"), "1 2 3\n4 x 6\n");
+    ck_assert_int_eq(run("trace --arch dense:2,sigmoid,dense:1 --sample 0.5,-1 --label 1 --weights wbad.txt"), 1);
+    ck_assert_msg(strstr(err, "wbad.txt:2"), "stderr: %s", err);
+    ck_assert_int_eq(run("trace --arch dense:2,sigmoid,dense:1 --sample 0.5,-1"), 2);
+    ck_assert_int_eq(run("trace --arch dense:2,sigmoid,dense:1 --sample 0.5,-1 --label 1 --format html"), 2);
+    ck_assert_ptr_nonnull(strstr(err, "html"));
+    /* Seeded weights, softmax head by default for 3 outputs. */
+    ck_assert_int_eq(run("trace --arch dense:3,relu,dense:3 --sample 1,2 --label 2 --seed 4"), 0);
+    ck_assert_ptr_nonnull(strstr(out, "loss=softmax-xent"));
+}
+END_TEST
+
+static Suite *make_suite(void)
+{
+    Suite *s = suite_create("cli");
+    TCase *tc = tcase_create("cli");
+    tcase_add_unchecked_fixture(tc, setup, teardown);
+    tcase_set_timeout(tc, 60);
+    tcase_add_test(tc, test_version_and_help);
+    tcase_add_test(tc, test_unknown_command);
+    tcase_add_test(tc, test_unknown_option);
+    tcase_add_test(tc, test_train_eval_predict_spirals);
+    tcase_add_test(tc, test_train_val_standardize);
+    tcase_add_test(tc, test_train_bad_arch);
+    tcase_add_test(tc, test_missing_and_malformed_data);
+    tcase_add_test(tc, test_damaged_model);
+    tcase_add_test(tc, test_predict_rows);
+    tcase_add_test(tc, test_sigint_saves);
+    tcase_add_test(tc, test_act);
+    tcase_add_test(tc, test_datasets);
+    tcase_add_test(tc, test_gradcheck);
+    tcase_add_test(tc, test_trace_by_hand);
+    tcase_add_test(tc, test_trace_errors);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+NN_TEST_MAIN(make_suite)
