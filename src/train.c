@@ -8,11 +8,14 @@
 #include <time.h>
 #include <unistd.h>
 #include "model_internal.h"
+#include "optim/optim_internal.h"
 
-static volatile sig_atomic_t stop_requested;
+/* A counter, not a flag: each nn_fit compares it with its value at start, so a request reaches every fit
+ * running at that moment (compare runs several in threads) and none has to clear it. */
+static volatile sig_atomic_t stop_requests;
 static int threads_set;
 
-void nn_request_stop(void) { stop_requested = 1; }
+void nn_request_stop(void) { stop_requests = stop_requests + 1; }
 
 void nn_set_threads(int n)
 {
@@ -163,10 +166,11 @@ nn_status nn_fit(nn_model *m, nn_optim *o, const nn_dataset *d, const nn_fit_opt
     nn_rng_seed(&rng, op->seed);
     double best = INFINITY;
     int since_best = 0;
-    stop_requested = 0;
+    sig_atomic_t stops_at_start = stop_requests;
 
     /* Replaying the skipped epochs' shuffles puts the generator where an uninterrupted run had it. */
     for (int e = 0; e < op->initial_epoch && op->shuffle; e++) nn_rng_shuffle(&rng, idx, (size_t)d->rows);
+    nn_optim_set_horizon(o, op->epochs);
     for (int e = op->initial_epoch; e < op->epochs && s == NN_OK; e++) {
         double t0 = now(), total = 0;
         long ok = 0;
@@ -190,7 +194,7 @@ nn_status nn_fit(nn_model *m, nn_optim *o, const nn_dataset *d, const nn_fit_opt
             total += l * n;
             ok += c;
             rows_done += n;
-            if ((op->on_batch && op->on_batch(e, b, nb, l, op->user)) || stop_requested) {
+            if ((op->on_batch && op->on_batch(e, b, nb, l, op->user)) || stop_requests != stops_at_start) {
                 s = nn_fail(NN_EINTR, "training stopped at epoch %d, batch %d", e + 1, b + 1);
                 break;
             }
@@ -222,7 +226,6 @@ nn_status nn_fit(nn_model *m, nn_optim *o, const nn_dataset *d, const nn_fit_opt
             break;
         }
     }
-    stop_requested = 0;
     free(idx);
     free(xb);
     free(yb);

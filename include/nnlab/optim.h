@@ -23,7 +23,26 @@ typedef struct nn_optim nn_optim;
  * Nesterov needs momentum > 0 and dampening = 0 (as PyTorch). NULL with nn_errmsg() on bad values. */
 nn_optim *nn_optim_sgd(double lr, double momentum, double dampening, double weight_decay, int nesterov);
 
-/* An optimizer from a spec "NAME[:key=value,...]", e.g. "sgd:lr=0.1,momentum=0.9,nesterov=1".
+/* Adagrad as torch.optim.Adagrad: g += weight_decay * p; clr = lr / (1 + (t - 1) * lr_decay);
+ *   s += g^2 (s starts at initial_accumulator_value); p -= clr * g / (sqrt(s) + eps).
+ * Defaults: lr 0.01, lr_decay 0, weight_decay 0, initial_accumulator_value 0, eps 1e-10. */
+nn_optim *nn_optim_adagrad(double lr, double lr_decay, double weight_decay, double initial_accumulator_value,
+                           double eps);
+/* RMSprop as torch.optim.RMSprop: g += weight_decay * p; v = alpha v + (1 - alpha) g^2;
+ *   centered: ga = alpha ga + (1 - alpha) g, den = sqrt(v - ga^2) + eps, else den = sqrt(v) + eps;
+ *   momentum > 0: b = momentum b + g / den, p -= lr b; else p -= lr g / den.
+ * Defaults: lr 0.01, alpha 0.99, eps 1e-8, weight_decay 0, momentum 0, centered 0. */
+nn_optim *nn_optim_rmsprop(double lr, double alpha, double eps, double weight_decay, double momentum, int centered);
+/* Adam as torch.optim.Adam: g += weight_decay * p; m = b1 m + (1 - b1) g; v = b2 v + (1 - b2) g^2;
+ *   amsgrad: vmax = max(vmax, v), v^ = vmax; p -= lr (m / (1 - b1^t)) / (sqrt(v^ / (1 - b2^t)) + eps).
+ * Defaults: lr 0.001, betas 0.9/0.999, eps 1e-8, weight_decay 0, amsgrad 0. */
+nn_optim *nn_optim_adam(double lr, double beta1, double beta2, double eps, double weight_decay, int amsgrad);
+/* AdamW as torch.optim.AdamW: decoupled decay p -= lr * weight_decay * p, then Adam without the g term.
+ * Defaults as Adam except weight_decay 0.01. All constructors: NULL with nn_errmsg() on bad values. */
+nn_optim *nn_optim_adamw(double lr, double beta1, double beta2, double eps, double weight_decay, int amsgrad);
+
+/* An optimizer from a spec "NAME[:key=value,...]" with NAME sgd, adagrad, rmsprop, adam or adamw and the keys
+ * of the constructors above (betas as "betas=0.9/0.999"), e.g. "sgd:lr=0.1,momentum=0.9,nesterov=1".
  * Errors (NULL, nn_errmsg()): unknown name or key (the valid ones are listed), bad value. */
 nn_optim *nn_optim_parse(const char *spec);
 /* Canonical spec of o (all hyper-parameters), so that nn_optim_parse gives the same optimizer. */
@@ -43,7 +62,7 @@ void nn_optim_reset(nn_optim *o);
  *   step:        lr0 * gamma^floor(epoch / step_size)                      (StepLR)
  *   exponential: lr0 * gamma^epoch                                          (ExponentialLR)
  *   cosine:      eta_min + (lr0 - eta_min) * (1 + cos(pi * epoch / t_max)) / 2, epoch <= t_max (CosineAnnealingLR)
- * epoch counts from 0. */
+ * epoch counts from 0. A cosine t_max of 0 means the number of epochs nn_fit trains. */
 typedef enum nn_sched_kind { NN_SCHED_CONSTANT = 0, NN_SCHED_STEP, NN_SCHED_EXP, NN_SCHED_COSINE } nn_sched_kind;
 typedef struct nn_schedule {
     nn_sched_kind kind;
@@ -53,7 +72,7 @@ typedef struct nn_schedule {
     double eta_min; /* cosine: final learning rate (default 0) */
 } nn_schedule;
 
-/* Parse "constant", "step:step_size=10,gamma=0.1", "exp:gamma=0.95", "cosine:t_max=50,eta_min=0".
+/* Parse "constant", "step:step_size=10,gamma=0.1", "exp:gamma=0.95" (or "exponential"), "cosine:t_max=50,eta_min=0".
  * Errors: NN_EINVAL naming the bad token. */
 nn_status nn_schedule_parse(const char *spec, nn_schedule *out);
 /* Attach a schedule (copied). Errors: NN_EINVAL for step_size < 1, gamma <= 0, t_max < 0. */
@@ -74,7 +93,8 @@ nn_status nn_optim_restore(nn_optim *o, size_t n, const nn_real *state, size_t l
 
 /* Gradient clipping as torch.nn.utils: clip_grad_norm_ scales g by max_norm / (norm + 1e-6) when the
  * 2-norm of all of g exceeds max_norm and returns the norm before clipping; clip_grad_value_ clamps
- * each element to [-clip, clip]. */
+ * each element to [-clip, clip]. A negative limit leaves g untouched and sets nn_errmsg(); clip_grad_norm then
+ * returns NaN. */
 double nn_clip_grad_norm(nn_real *g, size_t n, double max_norm);
 void nn_clip_grad_value(nn_real *g, size_t n, double clip);
 

@@ -74,8 +74,8 @@ nn_status nn_train_step(nn_model *m, nn_optim *o, const nn_real *x, const nn_rea
  * Either output may be NULL. Errors: as nn_model_forward and nn_model_loss. */
 nn_status nn_evaluate(nn_model *m, const nn_dataset *d, int batch_size, double *loss, double *acc);
 
-/* Ask a running nn_fit to stop after its current batch; async-signal-safe (callable from a SIGINT handler).
- * The request is cleared when nn_fit returns. */
+/* Ask every nn_fit running now to stop after its current batch; async-signal-safe (callable from a SIGINT
+ * handler). A fit started later does not see the request. */
 void nn_request_stop(void);
 
 /* Threads used by matrix products and anything else the library parallelises. n <= 0 takes
