@@ -12,6 +12,9 @@ static const struct {
     {"maxout", nn_maxout_create},
     {"softmax", nn_softmax_create},
     {"log_softmax", nn_log_softmax_create},
+    {"dropout", nn_dropout_create},
+    {"alpha_dropout", nn_alpha_dropout_create},
+    {"batchnorm", nn_batchnorm_create},
 };
 
 nn_status nn_layer_create(nn_layer *L, int in, const char *text)
