@@ -27,19 +27,6 @@ int cmd_datasets(int argc, char **argv);
 void cli_error(const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 1, 2)))
-/* Usage error for the option getopt_long just rejected (optstring starting with ':'): names the bad word,
- * says whether a value is missing or extra, lists the valid options. Returns CLI_USAGE. */
-int cli_bad_option(const char *cmd, char **argv, const struct option *opts);
-/* Parse an option value; 0, or -1 after "nnlab: CMD: --OPT 'S' is not ..." on stderr. */
-int cli_parse_long(const char *cmd, const char *opt, const char *s, long lo, long hi, long *out);
-int cli_parse_int(const char *cmd, const char *opt, const char *s, int lo, int hi, int *out);
-int cli_parse_double(const char *cmd, const char *opt, const char *s, double *out);
-int cli_parse_seed(const char *cmd, const char *s, uint64_t *out);
-/* The data directory cli_bundled_path searches. */
-const char *cli_data_dir(void);
-/* Ends a live progress line (call after nn_fit before printing results). */
-void cli_progress_end(void);
-
 #endif
     ;
 
