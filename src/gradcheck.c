@@ -30,10 +30,13 @@ nn_status nn_model_gradcheck(nn_model *m, const nn_real *x, const nn_real *y, in
     size_t nx = (size_t)rows * m->inputs;
     nn_real *g = nn_malloc((m->nparams + 1) * sizeof *g), *gx = nn_malloc((nx + 1) * sizeof *gx);
     nn_real *xc = nn_malloc((nx + 1) * sizeof *xc);
-    if (!g || !gx || !xc) {
+    /* Every training-mode forward moves batch normalisation's running statistics; the check must not. */
+    nn_real *state0 = nn_malloc((m->nstate + 1) * sizeof *state0);
+    if (!g || !gx || !xc || !state0) {
         s = NN_ENOMEM;
         goto done;
     }
+    if (m->nstate) memcpy(state0, m->state, m->nstate * sizeof *state0);
     double l;
     m->keep = 1;
     if ((s = loss_at(m, &rng0, x, y, rows, &l)) != NN_OK) goto done;
@@ -87,6 +90,8 @@ nn_status nn_model_gradcheck(nn_model *m, const nn_real *x, const nn_real *y, in
 done:
     m->keep = keep;
     m->rng = rng0;
+    if (state0 && m->nstate) memcpy(m->state, state0, m->nstate * sizeof *state0);
+    free(state0);
     free(g);
     free(gx);
     free(xc);

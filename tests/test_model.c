@@ -56,6 +56,28 @@ START_TEST(grad_maxout)
 }
 END_TEST
 
+START_TEST(grad_regularised_model)
+{
+    /* Batch normalisation and dropout inside a whole model: the check replays the dropout mask, and leaves the
+     * running statistics where they were. */
+    const char *arch = "dense:5,batchnorm,tanh,dropout:p=0.3,dense:3";
+    check_model(arch, NN_LOSS_SOFTMAX_XENT, 4, 6, 3, 60);
+    nn_model *m = nn_model_from_spec(4, arch, NN_LOSS_SOFTMAX_XENT, 61);
+    ck_assert_ptr_nonnull(m);
+    nn_real x[6 * 4], y[6];
+    random_batch(x, y, 6, 4, 3, 62);
+    ck_assert_int_eq(nn_model_forward(m, x, 6, 1, NULL), NN_OK); /* moves the running statistics off 0 / 1 */
+    size_t ns = nn_model_nstate(m);
+    ck_assert_uint_eq(ns, 10);
+    nn_real before[10];
+    memcpy(before, nn_model_state(m), sizeof before);
+    double worst;
+    ck_assert_int_eq(nn_model_gradcheck(m, x, y, 6, GRAD_EPS, NULL, NULL, &worst), NN_OK);
+    ck_assert_mem_eq(before, nn_model_state(m), sizeof before);
+    nn_model_free(m);
+}
+END_TEST
+
 START_TEST(maxout_ties_first)
 {
     /* Two identical pieces: the gradient must go to piece 0 only. */
@@ -271,6 +293,7 @@ static Suite *model_suite(void)
     TCase *t = tcase_create("core");
     tcase_add_test(t, grad_dense_heads);
     tcase_add_test(t, grad_maxout);
+    tcase_add_test(t, grad_regularised_model);
     tcase_add_test(t, maxout_ties_first);
     tcase_add_test(t, dense_forward_exact);
     tcase_add_test(t, softmax_xent_extreme);
