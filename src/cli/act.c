@@ -6,9 +6,6 @@
 #include <string.h>
 #include "cli.h"
 
-/* Helpers of util.c that belong in cli.h (asked of the lead); until then each file declares them. */
-int cli_bad_option(const char *cmd, char **argv, const struct option *opts);
-
 static const char act_help[] =
     "usage: nnlab act --list\n"
     "       nnlab act SPEC                 describe one function\n"

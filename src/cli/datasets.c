@@ -6,13 +6,6 @@
 #include <string.h>
 #include "cli.h"
 
-/* Helpers of util.c that belong in cli.h (asked of the lead); until then each file declares them. */
-int cli_bad_option(const char *cmd, char **argv, const struct option *opts);
-int cli_parse_int(const char *cmd, const char *opt, const char *s, int lo, int hi, int *out);
-int cli_parse_double(const char *cmd, const char *opt, const char *s, double *out);
-int cli_parse_seed(const char *cmd, const char *s, uint64_t *out);
-const char *cli_data_dir(void);
-
 static const char datasets_help[] =
     "usage: nnlab datasets [list]\n"
     "       nnlab datasets gen NAME -o FILE [--n N] [--noise X] [--classes K] [--seed S]\n"

@@ -7,12 +7,6 @@
 #include <string.h>
 #include "cli.h"
 
-/* Helpers of util.c that belong in cli.h (asked of the lead); until then each file declares them. */
-int cli_bad_option(const char *cmd, char **argv, const struct option *opts);
-int cli_parse_int(const char *cmd, const char *opt, const char *s, int lo, int hi, int *out);
-int cli_parse_double(const char *cmd, const char *opt, const char *s, double *out);
-int cli_parse_seed(const char *cmd, const char *s, uint64_t *out);
-
 static const char trace_help[] =
     "usage: nnlab trace --arch SPEC --sample x1,x2,... --label Y [options]\n"
     "Teaching mode: one sample through a small net. Prints each layer's forward values (dense: z = x W + b,\n"
