@@ -1,4 +1,4 @@
-/* test_bundled.c: the bundled data sets: every file loads with its documented shape, and each toy file is remade byte for byte by the command in its first line. */
+/* test_bundled.c: the bundled data sets: every file loads with its documented shape, and each toy file is remade by the command in its first line (byte for byte in the float build). */
 #define _POSIX_C_SOURCE 200809L
 #include <stdio.h>
 #include <string.h>
@@ -77,8 +77,25 @@ START_TEST(toy_files_reproducible)
         int st = system(cmd);
         ck_assert_msg(st != -1 && WIFEXITED(st) && WEXITSTATUS(st) == 0, "failed: %s", cmd);
         char *got = slurp(out, &m);
+#ifdef NNLAB_DOUBLE
+        /* The files hold float values; the double build writes the same points with more digits. */
+        (void)got;
+        (void)m;
+        nn_dataset *a = nn_dataset_load_csv(p, -1), *b = nn_dataset_load_csv(out, -1);
+        ck_assert_ptr_nonnull(a);
+        ck_assert_ptr_nonnull(b);
+        ck_assert_int_eq(a->rows, b->rows);
+        ck_assert_int_eq(a->cols, b->cols);
+        for (int k = 0; k < a->rows * a->cols; k++)
+            ck_assert_msg((float)a->x[k] == (float)b->x[k], "%s: value %d differs: %.9g vs %.9g", sets[i].name, k,
+                          (double)a->x[k], (double)b->x[k]);
+        for (int k = 0; k < a->rows; k++) ck_assert(a->y[k] == b->y[k]);
+        nn_dataset_free(a);
+        nn_dataset_free(b);
+#else
         ck_assert_msg(n == m && !memcmp(want, got, n), "%s: '%s' does not remake the bundled file", sets[i].name,
                       args);
+#endif
         free(want);
         free(got);
         unlink(out);

@@ -14,11 +14,6 @@
 #include "plot.h"
 #include "report.h"
 
-/* Helpers of util.c that belong in cli.h (asked of the lead); until then each file declares them. */
-int cli_bad_option(const char *cmd, char **argv, const struct option *opts);
-int cli_parse_int(const char *cmd, const char *opt, const char *s, int lo, int hi, int *out);
-int cli_parse_double(const char *cmd, const char *opt, const char *s, double *out);
-
 #define DEFAULT_TEMPLATE "dense:32,ACT,dense:32,ACT,dense:C"
 #define DEFAULT_OPT "sgd:lr=0.1,momentum=0.9"
 #define DEFAULT_ACTS "relu,leaky_relu,prelu,elu,selu,gelu,silu,tanh,sigmoid"

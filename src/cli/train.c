@@ -7,15 +7,6 @@
 #include <string.h>
 #include "cli.h"
 
-/* Helpers of util.c that belong in cli.h (asked of the lead); until then each file declares them. */
-int cli_bad_option(const char *cmd, char **argv, const struct option *opts);
-int cli_parse_long(const char *cmd, const char *opt, const char *s, long lo, long hi, long *out);
-int cli_parse_int(const char *cmd, const char *opt, const char *s, int lo, int hi, int *out);
-int cli_parse_double(const char *cmd, const char *opt, const char *s, double *out);
-int cli_parse_seed(const char *cmd, const char *s, uint64_t *out);
-const char *cli_data_dir(void);
-void cli_progress_end(void);
-
 /* Every score the CLI prints goes through here, so that train and eval of the same model on the same
  * rows print identical strings. */
 static void print_scores(const char *prefix, double loss, double acc, int classify)
