@@ -17,14 +17,39 @@ static const struct {
     {"batchnorm", nn_batchnorm_create},
 };
 
+/* Removes the penalty keys from spec into L->l1 / L->l2, so the kind's constructor sees only its own keys. */
+static nn_status take_penalties(nn_layer *L, nn_spec *spec)
+{
+    int k = 0;
+    for (int i = 0; i < spec->nkv; i++) {
+        double *dst = !strcmp(spec->key[i], "l1") ? &L->l1 : !strcmp(spec->key[i], "l2") ? &L->l2 : NULL;
+        if (!dst) {
+            spec->key[k] = spec->key[i];
+            spec->val[k++] = spec->val[i];
+            continue;
+        }
+        if (nn_parse_real(spec->name, spec->key[i], spec->val[i], dst) != NN_OK) return NN_EINVAL;
+        if (!(*dst >= 0)) return nn_fail(NN_EINVAL, "%s: %s=%g must be >= 0", spec->name, spec->key[i], *dst);
+    }
+    spec->nkv = k;
+    return NN_OK;
+}
+
 nn_status nn_layer_create(nn_layer *L, int in, const char *text)
 {
     nn_spec spec;
     memset(L, 0, sizeof *L);
     L->in = in;
+    L->l1 = L->l2 = -1;
     if (nn_spec_parse(text, &spec) != NN_OK) return NN_EINVAL;
-    for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
-        if (!strcmp(spec.name, kinds[i].name)) return kinds[i].create(L, &spec);
+    for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
+        if (strcmp(spec.name, kinds[i].name)) continue;
+        if (take_penalties(L, &spec) != NN_OK) return NN_EINVAL;
+        nn_status s = kinds[i].create(L, &spec);
+        if (s == NN_OK && L->nweights == 0 && (L->l1 >= 0 || L->l2 >= 0))
+            return nn_fail(NN_EINVAL, "%s: l1/l2 apply to layers with weights (dense, maxout)", spec.name);
+        return s;
+    }
     if (nn_act_lookup(spec.name) >= 0) {
         nn_act act;
         if (nn_act_parse(text, &act) != NN_OK) return NN_EINVAL;
@@ -37,6 +62,35 @@ nn_status nn_layer_create(nn_layer *L, int in, const char *text)
     for (int id = 0; id < NN_ACT_COUNT && n < sizeof valid; id++)
         n += (size_t)snprintf(valid + n, sizeof valid - n, "%s%s", id ? ", " : "", nn_act_info_of((nn_act_id)id)->name);
     return nn_fail(NN_EINVAL, "unknown layer '%s' (valid: %s)", spec.name, valid);
+}
+
+/* Shortest %g that reads back to v, so a saved spec keeps the coefficient exactly and stays readable. */
+static int put_double(char *buf, size_t size, const char *key, double v)
+{
+    char tmp[40];
+    for (int p = 1; p <= 17; p++) {
+        snprintf(tmp, sizeof tmp, "%.*g", p, v);
+        if (strtod(tmp, NULL) == v) break;
+    }
+    return snprintf(buf, size, "%s=%s", key, tmp);
+}
+
+int nn_layer_format(const nn_layer *L, char *buf, size_t size)
+{
+    char tok[NN_SPEC_MAXLEN];
+    int n = L->ops->format(L, tok, sizeof tok);
+    if (n < 0 || (size_t)n >= sizeof tok) return snprintf(buf, size, "%s", tok);
+    const double pen[2] = {L->l1, L->l2};
+    const char *key[2] = {"l1", "l2"};
+    for (int i = 0; i < 2; i++) {
+        if (pen[i] < 0) continue;
+        char sep = strchr(tok, '=') ? ',' : ':';
+        size_t len = strlen(tok);
+        if (len + 2 >= sizeof tok) break;
+        tok[len] = sep;
+        put_double(tok + len + 1, sizeof tok - len - 1, key[i], pen[i]);
+    }
+    return snprintf(buf, size, "%s", tok);
 }
 
 void *nn_layer_aux(nn_layer *L, size_t bytes)

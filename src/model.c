@@ -182,8 +182,7 @@ nn_model *nn_model_from_spec(int inputs, const char *arch, nn_loss loss, uint64_
 int nn_model_layer_spec(const nn_model *m, int i, char *buf, size_t size)
 {
     if (i < 0 || i >= m->nlayers) return size ? (buf[0] = '\0', 0) : 0;
-    const nn_layer *L = &m->layers[i];
-    return L->ops->format(L, buf, size);
+    return nn_layer_format(&m->layers[i], buf, size);
 }
 
 int nn_model_spec(const nn_model *m, char *buf, size_t size)

@@ -53,12 +53,15 @@ static double now(void)
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
-/* L1/L2 penalties on the weights of every layer that has them: returns the penalty and adds its gradient. */
-static double penalise(nn_model *m, double l1, double l2)
+/* L1/L2 penalties on the weights of every layer that has them (a layer's own coefficients replace the global
+ * ones): returns the penalty and adds its gradient. */
+static double penalise(nn_model *m, double gl1, double gl2)
 {
     double pen = 0;
     for (int i = 0; i < m->nlayers; i++) {
         nn_layer *L = &m->layers[i];
+        double l1 = L->l1 >= 0 ? L->l1 : gl1, l2 = L->l2 >= 0 ? L->l2 : gl2;
+        if (!L->nweights || (l1 == 0 && l2 == 0)) continue;
         const nn_real *w = L->param;
         nn_real *g = L->grad, a = (nn_real)l1, b = (nn_real)(2 * l2);
         double s1 = 0, s2 = 0;
@@ -83,7 +86,7 @@ static nn_status step(nn_model *m, nn_optim *o, const nn_real *x, const nn_real 
     if (s != NN_OK) return s;
     nn_model_zero_grad(m);
     if ((s = nn_model_backward(m)) != NN_OK) return s;
-    if (opt && (opt->l1 > 0 || opt->l2 > 0)) l += penalise(m, opt->l1, opt->l2);
+    l += penalise(m, opt ? opt->l1 : 0, opt ? opt->l2 : 0);
     if (loss) *loss = l;
     if (!isfinite(l)) return nn_fail(NN_ENONFINITE, "the loss is %g", l);
     double sq = 0;

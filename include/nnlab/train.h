@@ -48,7 +48,7 @@ typedef struct nn_fit_opts {
     double clip_norm;     /* > 0: clip the global gradient 2-norm to this each step (default 0 = off) */
     double clip_value;    /* > 0: clamp each gradient to [-v, v] each step (default 0 = off) */
     double l1, l2;        /* penalties l1*sum|w| and l2*sum w^2 over dense and maxout weights, added to the
-                             loss and its gradient (default 0) */
+                             loss and its gradient (default 0); a layer's own spec keys l1=/l2= replace them */
     nn_epoch_fn on_epoch;
     nn_batch_fn on_batch;
     void *user;
