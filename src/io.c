@@ -6,9 +6,10 @@
 #include "model_internal.h"
 
 #define MAGIC "NNLABMDL"
-#define FORMAT_VERSION 1u
+#define FORMAT_VERSION 2u /* version 1 (no metadata) is still read */
 #define FLAG_SCALING 1u
 #define FLAG_OPTIM 2u
+#define FLAG_META 4u
 
 static uint32_t crc32_update(uint32_t crc, const unsigned char *p, size_t n)
 {
@@ -96,7 +97,7 @@ nn_status nn_model_save_with(const nn_model *cm, const nn_optim *o, const char *
     size_t olen = 0;
     long steps = 0;
     const nn_real *ostate = o ? nn_optim_state(o, &olen, &steps) : NULL;
-    put_u32(&b, (m->mean ? FLAG_SCALING : 0) | (o ? FLAG_OPTIM : 0));
+    put_u32(&b, (m->mean ? FLAG_SCALING : 0) | (o ? FLAG_OPTIM : 0) | (m->meta ? FLAG_META : 0));
     put_str(&b, spec);
     put_u64(&b, m->nparams);
     put_reals(&b, m->params, m->nparams);
@@ -115,6 +116,7 @@ nn_status nn_model_save_with(const nn_model *cm, const nn_optim *o, const char *
         put_u64(&b, ostate ? olen : 0);
         if (ostate) put_reals(&b, ostate, olen);
     }
+    if (m->meta) put_str(&b, m->meta);
     put_u32(&b, crc32_update(0, b.p, b.n));
     if (b.oom) {
         free(b.p);
@@ -254,8 +256,9 @@ nn_model *nn_model_load_with(const char *path, nn_optim **opt)
     }
     uint32_t version = get_u32(&r);
     if (r.bad) goto truncated;
-    if (version != FORMAT_VERSION) {
-        nn_fail(NN_EFORMAT, "%s: model format version %u, this nnlab reads version %u", path, version, FORMAT_VERSION);
+    if (version < 1 || version > FORMAT_VERSION) {
+        nn_fail(NN_EFORMAT, "%s: model format version %u, this nnlab reads versions 1 to %u", path, version,
+                FORMAT_VERSION);
         goto fail;
     }
     if (n < 16) goto truncated;
@@ -304,6 +307,12 @@ nn_model *nn_model_load_with(const char *path, nn_optim **opt)
         } else if (get_reals(&r, width, NULL, len)) {
             goto truncated;
         }
+    }
+    if (flags & FLAG_META) {
+        char *meta = nn_malloc(NN_META_MAX + 1);
+        int bad = !meta || version < 2 || get_str(&r, meta, NN_META_MAX + 1) || nn_model_set_meta(m, meta) != NN_OK;
+        free(meta);
+        if (bad) goto truncated;
     }
     if (r.bad) goto truncated;
     if (r.at != r.n) {

@@ -42,6 +42,7 @@ void nn_model_free(nn_model *m)
     free(m->state);
     free(m->mean);
     free(m->std);
+    free(m->meta);
     nn_tensor_release(&m->xown);
     nn_tensor_release(&m->dout);
     nn_tensor_release(&m->g[0]);
@@ -49,6 +50,23 @@ void nn_model_free(nn_model *m)
     nn_tensor_release(&m->dxin);
     free(m);
 }
+
+nn_status nn_model_set_meta(nn_model *m, const char *text)
+{
+    if (!m) return nn_fail(NN_EINVAL, "nn_model_set_meta: NULL model");
+    if (text && strlen(text) > NN_META_MAX)
+        return nn_fail(NN_EINVAL, "model metadata of %zu bytes is longer than %d", strlen(text), NN_META_MAX);
+    char *copy = NULL;
+    if (text && *text) {
+        if (!(copy = nn_malloc(strlen(text) + 1))) return NN_ENOMEM;
+        memcpy(copy, text, strlen(text) + 1);
+    }
+    free(m->meta);
+    m->meta = copy;
+    return NN_OK;
+}
+
+const char *nn_model_meta(const nn_model *m) { return m && m->meta ? m->meta : ""; }
 
 int nn_model_inputs(const nn_model *m) { return m->inputs; }
 int nn_model_outputs(const nn_model *m) { return m->nlayers ? m->layers[m->nlayers - 1].out : m->inputs; }

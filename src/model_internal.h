@@ -15,6 +15,7 @@ struct nn_model {
     size_t nparams, nstate;
     nn_real *params, *grads, *state;
     nn_real *mean, *std;     /* input scaling, or NULL */
+    char *meta;              /* the caller's text kept with the model (nn_model_set_meta), or NULL */
     nn_tensor xin;           /* view of the current input (the caller's rows, or xown) */
     nn_tensor xown;          /* scaled copy of the input */
     nn_tensor dout;          /* dL/d(model output) */

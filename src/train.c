@@ -137,6 +137,7 @@ static nn_status check_fit(const nn_model *m, const nn_dataset *d, const nn_fit_
     if (o->epochs < 1) return nn_fail(NN_EINVAL, "epochs must be >= 1, got %d", o->epochs);
     if (o->initial_epoch < 0 || o->initial_epoch >= o->epochs)
         return nn_fail(NN_EINVAL, "initial epoch %d is not in [0, %d)", o->initial_epoch, o->epochs);
+    if (o->initial_batch < 0) return nn_fail(NN_EINVAL, "initial batch %d is negative", o->initial_batch);
     if (o->batch_size < 1) return nn_fail(NN_EINVAL, "batch size must be >= 1, got %d", o->batch_size);
     if (o->patience < 0) return nn_fail(NN_EINVAL, "patience must be >= 0, got %d", o->patience);
     if (!(o->clip_norm >= 0) || !(o->clip_value >= 0) || !(o->l1 >= 0) || !(o->l2 >= 0))
@@ -156,6 +157,8 @@ nn_status nn_fit(nn_model *m, nn_optim *o, const nn_dataset *d, const nn_fit_opt
 
     int bs = op->batch_size < d->rows ? op->batch_size : d->rows;
     int nb = (d->rows + bs - 1) / bs;
+    if (op->initial_batch >= nb)
+        return nn_fail(NN_EINVAL, "initial batch %d is not in [0, %d) (batches per epoch)", op->initial_batch, nb);
     int *idx = nn_malloc((size_t)d->rows * sizeof *idx);
     nn_real *xb = nn_malloc((size_t)bs * d->cols * sizeof *xb), *yb = nn_malloc((size_t)bs * sizeof *yb);
     nn_epoch_stats *ep = hist ? nn_calloc((size_t)op->epochs, sizeof *ep) : NULL;
@@ -180,7 +183,7 @@ nn_status nn_fit(nn_model *m, nn_optim *o, const nn_dataset *d, const nn_fit_opt
         nn_optim_set_epoch(o, e);
         if (op->shuffle) nn_rng_shuffle(&rng, idx, (size_t)d->rows);
         int rows_done = 0;
-        for (int b = 0; b < nb; b++) {
+        for (int b = e == op->initial_epoch ? op->initial_batch : 0; b < nb; b++) {
             int start = b * bs, n = d->rows - start < bs ? d->rows - start : bs, c = 0;
             /* Gathering the batch into one contiguous block keeps the products on contiguous rows. */
             for (int r = 0; r < n; r++) {

@@ -1,5 +1,6 @@
 /* test_io.c: saving and loading models: identical predictions, exact specs, damaged files refused. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "testutil.h"
 
@@ -86,10 +87,10 @@ START_TEST(damaged_files)
     }
     /* another version */
     memcpy(copy, buf, (size_t)n);
-    copy[8] = 2;
+    copy[8] = 3;
     write_bytes(copy, n);
     ck_assert_ptr_null(nn_model_load(path));
-    ck_assert_ptr_nonnull(strstr(nn_errmsg(), "version 2"));
+    ck_assert_ptr_nonnull(strstr(nn_errmsg(), "version 3"));
     /* not a model at all, and a missing file */
     write_bytes((const unsigned char *)"hello world, not a model", 24);
     ck_assert_ptr_null(nn_model_load(path));
@@ -137,6 +138,87 @@ START_TEST(resume_with_optimizer)
 }
 END_TEST
 
+/* Stops the run after batch `at` of epoch `epoch`, as Ctrl-C would. */
+typedef struct stop_at {
+    int epoch, batch;
+} stop_at;
+
+static int stop_cb(int epoch, int batch, int nb, double loss, void *user)
+{
+    (void)nb;
+    (void)loss;
+    const stop_at *s = user;
+    return epoch == s->epoch && batch == s->batch;
+}
+
+START_TEST(resume_mid_epoch)
+{
+    /* A run stopped inside an epoch, saved with its optimizer and resumed at the next batch, ends where an
+     * uninterrupted run ends: Adam's moments and step count, dropout's generator and the shuffle all carry. */
+    const char *arch = "dense:8,relu,dropout:p=0.2,dense:3";
+    nn_dataset *d = nn_dataset_generate("spirals", 90, 3, 0.1, 1);
+    nn_fit_opts f = nn_fit_defaults();
+    f.epochs = 3;
+    f.batch_size = 16;
+    f.seed = 4;
+    nn_model *a = nn_model_from_spec(2, arch, NN_LOSS_SOFTMAX_XENT, 2);
+    nn_optim *oa = nn_optim_parse("adam:lr=0.01");
+    ck_assert_int_eq(nn_fit(a, oa, d, &f, NULL), NN_OK);
+
+    nn_model *b = nn_model_from_spec(2, arch, NN_LOSS_SOFTMAX_XENT, 2);
+    nn_optim *ob = nn_optim_parse("adam:lr=0.01");
+    stop_at at = {1, 2};
+    f.on_batch = stop_cb;
+    f.user = &at;
+    ck_assert_int_eq(nn_fit(b, ob, d, &f, NULL), NN_EINTR);
+    ck_assert_int_eq(nn_model_set_meta(b, "epoch=1\nbatch=2\n"), NN_OK);
+    ck_assert_int_eq(nn_model_save_with(b, ob, path), NN_OK);
+    nn_optim *oc = NULL;
+    nn_model *c = nn_model_load_with(path, &oc);
+    ck_assert_msg(c != NULL && oc != NULL, "%s", nn_errmsg());
+    ck_assert_str_eq(nn_model_meta(c), "epoch=1\nbatch=2\n");
+    f.on_batch = NULL;
+    f.initial_epoch = 1;
+    f.initial_batch = 3;
+    ck_assert_int_eq(nn_fit(c, oc, d, &f, NULL), NN_OK);
+    ck_assert(!memcmp(nn_model_params(a), nn_model_params(c), nn_model_nparams(a) * sizeof(nn_real)));
+    /* past the last batch of the epoch is an error, not a silent skip */
+    f.initial_batch = 6;
+    ck_assert_int_eq(nn_fit(c, oc, d, &f, NULL), NN_EINVAL);
+    ck_assert_ptr_nonnull(strstr(nn_errmsg(), "initial batch"));
+    remove(path);
+    nn_optim_free(oa);
+    nn_optim_free(ob);
+    nn_optim_free(oc);
+    nn_model_free(a);
+    nn_model_free(b);
+    nn_model_free(c);
+    nn_dataset_free(d);
+}
+END_TEST
+
+START_TEST(metadata)
+{
+    nn_model *m = nn_model_from_spec(2, "dense:2", NN_LOSS_SOFTMAX_XENT, 1);
+    ck_assert_str_eq(nn_model_meta(m), "");
+    ck_assert_int_eq(nn_model_set_meta(m, "data=xor\nseed=3\n"), NN_OK);
+    ck_assert_int_eq(nn_model_save(m, path), NN_OK);
+    nn_model *b = nn_model_load(path);
+    ck_assert_ptr_nonnull(b);
+    ck_assert_str_eq(nn_model_meta(b), "data=xor\nseed=3\n");
+    ck_assert_int_eq(nn_model_set_meta(b, NULL), NN_OK);
+    ck_assert_str_eq(nn_model_meta(b), "");
+    char *big = malloc(NN_META_MAX + 2);
+    memset(big, 'x', NN_META_MAX + 1);
+    big[NN_META_MAX + 1] = 0;
+    ck_assert_int_eq(nn_model_set_meta(b, big), NN_EINVAL);
+    free(big);
+    remove(path);
+    nn_model_free(m);
+    nn_model_free(b);
+}
+END_TEST
+
 static Suite *io_suite(void)
 {
     Suite *s = suite_create("io");
@@ -144,6 +226,8 @@ static Suite *io_suite(void)
     tcase_add_test(t, round_trip);
     tcase_add_test(t, damaged_files);
     tcase_add_test(t, resume_with_optimizer);
+    tcase_add_test(t, resume_mid_epoch);
+    tcase_add_test(t, metadata);
     suite_add_tcase(s, t);
     return s;
 }

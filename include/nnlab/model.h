@@ -135,6 +135,14 @@ const nn_tensor *nn_model_layer_output_grad(const nn_model *m, int i);
 nn_status nn_model_gradcheck(nn_model *m, const nn_real *x, const nn_real *y, int rows, double eps,
                              double *rel_err, double *input_rel_err, double *max_rel_err);
 
+/* Free-form text (at most NN_META_MAX bytes) kept with the model and saved in its file, e.g. how it was
+ * trained; the CLI records its training run there for `nnlab train --resume`. text is copied; NULL or ""
+ * clears it. Errors: NN_EINVAL for a longer text, NN_ENOMEM. */
+#define NN_META_MAX 65536
+nn_status nn_model_set_meta(nn_model *m, const char *text);
+/* The model's metadata text ("" when none); owned by the model, valid until the next set or free. */
+const char *nn_model_meta(const nn_model *m);
+
 /* Save architecture, loss, parameters, state and scaling to path (format in docs/model-format.md),
  * written to a temporary file and renamed into place. Errors: NN_EIO. */
 nn_status nn_model_save(const nn_model *m, const char *path);

@@ -39,6 +39,8 @@ typedef struct nn_fit_opts {
     int epochs;           /* default 10: train until this epoch count is reached */
     int initial_epoch;    /* default 0: epoch to start at (as Keras); resuming a run started with the same
                              seed and options from here continues it bit-identically */
+    int initial_batch;    /* default 0: batch of initial_epoch to start at, for a run stopped inside an epoch
+                             (batch b done: resume at b + 1); the epoch's shuffle is replayed */
     int batch_size;       /* default 32; the last batch of an epoch may be smaller */
     int shuffle;          /* default 1: reshuffle the rows every epoch */
     uint64_t seed;        /* shuffling seed, default 0 */
