@@ -349,6 +349,74 @@ START_TEST(test_sigint_saves)
 }
 END_TEST
 
+/* ---- resume ---- */
+
+/* 0 if the two files hold the same bytes. */
+static int same_file(const char *a, const char *b)
+{
+    char cmd[1200];
+    snprintf(cmd, sizeof cmd, "cmp -s '%s' '%s'", path_in(a), path_in(b));
+    int st = system(cmd);
+    return WIFEXITED(st) && WEXITSTATUS(st) == 0;
+}
+
+START_TEST(test_resume_bit_identical)
+{
+    /* 6 epochs in one go == 3 epochs, then --resume up to 6: parameters, optimizer state, dropout generator
+     * and the record itself end byte for byte the same, for momentum SGD and for Adam. */
+    const char *opts[] = {"sgd:lr=0.05,momentum=0.9,nesterov=1", "adam:lr=0.01"};
+    for (int i = 0; i < 2; i++) {
+        const char *a = "--arch dense:16,relu,dropout:p=0.1,dense:3 --val 0.2 --standardize --l2 1e-4 "
+                        "--clip-value 5 --batch 16 --seed 3 --quiet";
+        ck_assert_int_eq(run("train --data %s %s --opt %s --epochs 6 --save full.nnl", spirals, a, opts[i]), 0);
+        char full_out[256];
+        ck_assert_uint_lt(strlen(out), sizeof full_out);
+        memcpy(full_out, out, strlen(out) + 1);
+        ck_assert_int_eq(run("train --data %s %s --opt %s --epochs 3 --save half.nnl", spirals, a, opts[i]), 0);
+        ck_assert_int_eq(run("train --resume half.nnl --data %s --epochs 6 --quiet", spirals), 0);
+        ck_assert_str_eq(out, full_out);
+        ck_assert_msg(same_file("full.nnl", "half.nnl"), "%s: resumed model differs", opts[i]);
+    }
+    /* Errors: other-width data (runtime), options the model fixes, nothing left to train (usage). */
+    ck_assert_int_eq(run("train --resume full.nnl --data iris --epochs 8 --quiet"), 1);
+    ck_assert_msg(strstr(err, "4 feature columns") && strstr(err, "takes 2"), "%s", err);
+    ck_assert_int_eq(run("train --resume full.nnl --data %s --epochs 8 --arch dense:3", spirals), 2);
+    ck_assert_msg(strstr(err, "--arch") && strstr(err, "--resume"), "%s", err);
+    ck_assert_int_eq(run("train --resume full.nnl --data %s --epochs 6", spirals), 2);
+    ck_assert_msg(strstr(err, "trained 6 epochs"), "%s", err);
+    ck_assert_int_eq(run("train --resume missing.nnl --data %s --epochs 6", spirals), 1);
+    ck_assert_int_eq(run("train --data %s --arch dense:3 --clip-value -1", spirals), 2);
+    /* other rows of the same width: a warning, and training goes on */
+    ck_assert_int_eq(run("datasets gen spirals --n 120 --classes 3 --seed 9 -o other.csv"), 0);
+    ck_assert_int_eq(run("train --resume full.nnl --data other.csv --epochs 7 --save other.nnl --quiet"), 0);
+    ck_assert_msg(strstr(err, "warning") && strstr(err, "not the data"), "%s", err);
+}
+END_TEST
+
+START_TEST(test_sigint_resume)
+{
+    /* Ctrl-C at an arbitrary batch, then --resume to the recorded target, ends where an uninterrupted run
+     * ends: the stop position inside the epoch is part of the saved record. */
+    const char *a = "--data digits --arch dense:64,relu,dense:64,relu,dense:10 --opt adam:lr=0.001 --batch 16 "
+                    "--epochs 400 --seed 2 --quiet --threads 1";
+    char cmd[4096];
+    snprintf(cmd, sizeof cmd, "cd '%s' && { '%s' train %s --save int.nnl > .out 2> .err & pid=$!; sleep 0.3; "
+             "kill -INT $pid; wait $pid; }", tmp, getenv("NNLAB_BIN"), a);
+    int st = system(cmd);
+    ck_assert(WIFEXITED(st));
+    slurp(path_in(".err"), err, sizeof err);
+    if (WEXITSTATUS(st) == 1) {
+        ck_assert_msg(strstr(err, "interrupted"), "stderr: %s", err);
+        ck_assert_int_eq(run("train --resume int.nnl --data digits --quiet --threads 1"), 0);
+    } else {
+        /* A machine fast enough to finish first still checks the identity below. */
+        ck_assert_msg(WEXITSTATUS(st) == 0, "status %d: %s", WEXITSTATUS(st), err);
+    }
+    ck_assert_int_eq(run("train %s --save full.nnl", a), 0);
+    ck_assert_msg(same_file("full.nnl", "int.nnl"), "interrupted and resumed run differs");
+}
+END_TEST
+
 /* ---- act ---- */
 
 START_TEST(test_act)
@@ -591,6 +659,8 @@ static Suite *make_suite(void)
     tcase_add_test(tc, test_damaged_model);
     tcase_add_test(tc, test_predict_rows);
     tcase_add_test(tc, test_sigint_saves);
+    tcase_add_test(tc, test_resume_bit_identical);
+    tcase_add_test(tc, test_sigint_resume);
     tcase_add_test(tc, test_act);
     tcase_add_test(tc, test_datasets);
     tcase_add_test(tc, test_gradcheck);

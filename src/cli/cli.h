@@ -85,6 +85,7 @@ int cli_bad_option(const char *cmd, char **argv, const struct option *opts);
 int cli_parse_long(const char *cmd, const char *opt, const char *s, long lo, long hi, long *out);
 int cli_parse_int(const char *cmd, const char *opt, const char *s, int lo, int hi, int *out);
 int cli_parse_double(const char *cmd, const char *opt, const char *s, double *out);
+int cli_parse_nonneg(const char *cmd, const char *opt, const char *s, double *out); /* finite and >= 0 */
 int cli_parse_seed(const char *cmd, const char *s, uint64_t *out);
 /* The data directory cli_bundled_path searches. */
 const char *cli_data_dir(void);

@@ -31,17 +31,21 @@ static const char train_help[] =
     "  --val FRACTION    hold out this part of the rows for validation (default 0)\n"
     "  --patience P      stop after P epochs without a better validation (or training) loss\n"
     "  --standardize     fit input standardisation on the training part; saved in the model\n"
-    "  --l1 X, --l2 X    weight penalties (default 0)\n"
+    "  --l1 X, --l2 X    weight penalties on dense and maxout weights (default 0)\n"
     "  --clip-norm X     clip the gradient 2-norm to X each step\n"
-    "  --save MODEL      write the trained model (also after Ctrl-C)\n"
+    "  --clip-value X    clamp each gradient to [-X, X] each step\n"
+    "  --save MODEL      write the trained model with its optimizer state (also after Ctrl-C)\n"
+    "  --resume MODEL    continue the run saved in MODEL up to --epochs (default: its target), as if it\n"
+    "                    had never stopped; saves back to MODEL unless --save is given\n"
     "  --history FILE    write per-epoch CSV: epoch,loss,acc,val_loss,val_acc,lr,seconds\n"
     "  --threads T       threads for matrix products (default: NNLAB_THREADS or all cores)\n"
     "  --quiet           no progress on stderr\n"
-    "Ctrl-C stops after the current batch, saves what was trained and exits with status 1.\n";
+    "Ctrl-C stops after the current batch, saves what was trained and exits with status 1.\n"
+    "With --resume only --data, --epochs, --save, --history, --threads and --quiet may be given.\n";
 
 enum { OPT_DATA = 256, OPT_ARCH, OPT_LOSS, OPT_OPT, OPT_SCHED, OPT_EPOCHS, OPT_BATCH, OPT_SEED, OPT_VAL,
-       OPT_PATIENCE, OPT_STD, OPT_L1, OPT_L2, OPT_CLIP, OPT_SAVE, OPT_HIST, OPT_THREADS, OPT_QUIET, OPT_HELP,
-       OPT_MODEL };
+       OPT_PATIENCE, OPT_STD, OPT_L1, OPT_L2, OPT_CLIP, OPT_CLIPV, OPT_SAVE, OPT_HIST, OPT_RESUME, OPT_THREADS,
+       OPT_QUIET, OPT_HELP, OPT_MODEL };
 
 static const struct option train_opts[] = {
     {"data", required_argument, NULL, OPT_DATA},       {"arch", required_argument, NULL, OPT_ARCH},
@@ -51,6 +55,7 @@ static const struct option train_opts[] = {
     {"val", required_argument, NULL, OPT_VAL},         {"patience", required_argument, NULL, OPT_PATIENCE},
     {"standardize", no_argument, NULL, OPT_STD},       {"l1", required_argument, NULL, OPT_L1},
     {"l2", required_argument, NULL, OPT_L2},           {"clip-norm", required_argument, NULL, OPT_CLIP},
+    {"clip-value", required_argument, NULL, OPT_CLIPV}, {"resume", required_argument, NULL, OPT_RESUME},
     {"save", required_argument, NULL, OPT_SAVE},       {"history", required_argument, NULL, OPT_HIST},
     {"threads", required_argument, NULL, OPT_THREADS}, {"quiet", no_argument, NULL, OPT_QUIET},
     {"help", no_argument, NULL, OPT_HELP},             {NULL, 0, NULL, 0},
@@ -98,40 +103,160 @@ static int check_head(const nn_model *m, nn_loss loss, const nn_dataset *d, cons
     return 0;
 }
 
+/* Everything a training run needs besides the model and optimizer: recorded in a saved model's metadata,
+ * so that --resume continues the run exactly where it stopped. */
+typedef struct run {
+    const char *data, *sched;
+    int epochs, batch, patience, standardize;
+    uint64_t seed;
+    double val, l1, l2, clip_norm, clip_value;
+    int next_epoch, next_batch; /* where the run continues */
+    int rows, cols;
+    uint64_t hash; /* of the data's values, to warn when a resume trains on other data */
+} run;
+
+/* FNV-1a over the values and labels: cheap, and any changed value changes it. */
+static uint64_t data_hash(const nn_dataset *d)
+{
+    uint64_t h = 1469598103934665603ull;
+    const unsigned char *p[2] = {(const unsigned char *)d->x, (const unsigned char *)d->y};
+    size_t n[2] = {(size_t)d->rows * (size_t)d->cols * sizeof *d->x, (size_t)d->rows * sizeof *d->y};
+    for (int k = 0; k < 2; k++)
+        for (size_t i = 0; i < n[k]; i++) h = (h ^ p[k][i]) * 1099511628211ull;
+    return h;
+}
+
+static int run_to_meta(const run *r, char *buf, size_t size)
+{
+    return snprintf(buf, size,
+                    "nnlab-train-run=1\ndata=%s\nrows=%d\ncols=%d\ndata_hash=%016llx\nseed=%llu\nval=%.17g\n"
+                    "batch=%d\nepochs=%d\npatience=%d\nstandardize=%d\nschedule=%s\nl1=%.17g\nl2=%.17g\n"
+                    "clip_norm=%.17g\nclip_value=%.17g\nnext_epoch=%d\nnext_batch=%d\n",
+                    r->data, r->rows, r->cols, (unsigned long long)r->hash, (unsigned long long)r->seed, r->val,
+                    r->batch, r->epochs, r->patience, r->standardize, r->sched ? r->sched : "", r->l1, r->l2,
+                    r->clip_norm, r->clip_value, r->next_epoch, r->next_batch);
+}
+
+/* Reads the record back; strings point into `text`, which it edits. 0, or -1 if it is not a run record. */
+static int run_from_meta(char *text, run *r)
+{
+    memset(r, 0, sizeof *r);
+    int seen = 0;
+    for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
+        char *v = strchr(line, '=');
+        if (!v) return -1;
+        *v++ = '\0';
+        seen++;
+        if (!strcmp(line, "data")) r->data = v;
+        else if (!strcmp(line, "schedule")) r->sched = *v ? v : NULL;
+        else if (!strcmp(line, "rows")) r->rows = atoi(v);
+        else if (!strcmp(line, "cols")) r->cols = atoi(v);
+        else if (!strcmp(line, "data_hash")) r->hash = strtoull(v, NULL, 16);
+        else if (!strcmp(line, "seed")) r->seed = strtoull(v, NULL, 10);
+        else if (!strcmp(line, "val")) r->val = strtod(v, NULL);
+        else if (!strcmp(line, "batch")) r->batch = atoi(v);
+        else if (!strcmp(line, "epochs")) r->epochs = atoi(v);
+        else if (!strcmp(line, "patience")) r->patience = atoi(v);
+        else if (!strcmp(line, "standardize")) r->standardize = atoi(v);
+        else if (!strcmp(line, "l1")) r->l1 = strtod(v, NULL);
+        else if (!strcmp(line, "l2")) r->l2 = strtod(v, NULL);
+        else if (!strcmp(line, "clip_norm")) r->clip_norm = strtod(v, NULL);
+        else if (!strcmp(line, "clip_value")) r->clip_value = strtod(v, NULL);
+        else if (!strcmp(line, "next_epoch")) r->next_epoch = atoi(v);
+        else if (!strcmp(line, "next_batch")) r->next_batch = atoi(v);
+        else seen--;
+    }
+    return seen >= 17 && r->data && r->batch > 0 && r->epochs > 0 ? 0 : -1;
+}
+
+/* Progress, plus the position of the last finished batch: where a stopped run continues. */
+typedef struct train_watch {
+    cli_progress prog;
+    int epoch, batch, nbatches;
+} train_watch;
+
+static int watch_batch(int epoch, int batch, int nbatches, double loss, void *user)
+{
+    train_watch *w = user;
+    w->epoch = epoch;
+    w->batch = batch;
+    w->nbatches = nbatches;
+    return cli_progress_batch(epoch, batch, nbatches, loss, &w->prog);
+}
+
+static int watch_epoch(const nn_epoch_stats *s, void *user) { return cli_progress_epoch(s, &((train_watch *)user)->prog); }
+
+/* The resumed model, its optimizer and run record; prints the error and returns nonzero on failure. */
+static int load_resume(const char *path, nn_model **m, nn_optim **opt, run *r, char **meta)
+{
+    *m = nn_model_load_with(path, opt);
+    if (!*m) {
+        cli_error("train: --resume: %s", nn_errmsg());
+        return CLI_ERR;
+    }
+    size_t n = strlen(nn_model_meta(*m));
+    *meta = malloc(n + 1);
+    if (!*meta) {
+        cli_error("train: out of memory");
+        return CLI_ERR;
+    }
+    memcpy(*meta, nn_model_meta(*m), n + 1);
+    if (!*opt || run_from_meta(*meta, r)) {
+        cli_error("train: --resume: %s was not saved by 'nnlab train --save' (it has no %s)", path,
+                  *opt ? "training-run record" : "optimizer state");
+        return CLI_ERR;
+    }
+    if (r->sched) {
+        nn_schedule sc;
+        if (nn_schedule_parse(r->sched, &sc) != NN_OK || nn_optim_set_schedule(*opt, &sc) != NN_OK) {
+            cli_error("train: --resume: %s: schedule '%s': %s", path, r->sched, nn_errmsg());
+            return CLI_ERR;
+        }
+    }
+    return CLI_OK;
+}
+
 int cmd_train(int argc, char **argv)
 {
-    const char *data = NULL, *arch = NULL, *loss_name = "softmax-xent", *opt_spec = "sgd:lr=0.1,momentum=0.9";
-    const char *sched_spec = NULL, *save = NULL, *hist_path = NULL;
-    int epochs = 10, batch = 32, patience = 0, standardize = 0, threads = 0;
-    uint64_t seed = 1;
-    double val = 0, l1 = 0, l2 = 0, clip = 0;
+    const char *arch = NULL, *loss_name = NULL, *opt_spec = NULL, *save = NULL, *hist_path = NULL;
+    const char *resume = NULL, *fixed = NULL; /* fixed: first option a resumed run takes from its model */
+    int threads = 0, epochs_given = 0;
+    run R = {.epochs = 10, .batch = 32, .seed = 1};
     int c;
     opterr = 0;
     while ((c = getopt_long(argc, argv, ":", train_opts, NULL)) != -1) {
         int bad = 0;
+        if (!fixed && c != OPT_DATA && c != OPT_EPOCHS && c != OPT_SAVE && c != OPT_HIST && c != OPT_THREADS &&
+            c != OPT_QUIET && c != OPT_HELP && c != OPT_RESUME && c != '?' && c != ':')
+            fixed = argv[optind - 1 - (optarg && optarg == argv[optind - 1])];
         switch (c) {
-        case OPT_DATA: data = optarg; break;
+        case OPT_DATA: R.data = optarg; break;
         case OPT_ARCH: arch = optarg; break;
         case OPT_LOSS: loss_name = optarg; break;
         case OPT_OPT: opt_spec = optarg; break;
-        case OPT_SCHED: sched_spec = optarg; break;
-        case OPT_EPOCHS: bad = cli_parse_int("train", "epochs", optarg, 1, 100000000, &epochs); break;
-        case OPT_BATCH: bad = cli_parse_int("train", "batch", optarg, 1, 1 << 24, &batch); break;
-        case OPT_SEED: bad = cli_parse_seed("train", optarg, &seed); break;
+        case OPT_SCHED: R.sched = optarg; break;
+        case OPT_EPOCHS:
+            bad = cli_parse_int("train", "epochs", optarg, 1, 100000000, &R.epochs);
+            epochs_given = 1;
+            break;
+        case OPT_BATCH: bad = cli_parse_int("train", "batch", optarg, 1, 1 << 24, &R.batch); break;
+        case OPT_SEED: bad = cli_parse_seed("train", optarg, &R.seed); break;
         case OPT_VAL:
-            bad = cli_parse_double("train", "val", optarg, &val);
-            if (!bad && !(val >= 0 && val < 1)) {
+            bad = cli_parse_double("train", "val", optarg, &R.val);
+            if (!bad && !(R.val >= 0 && R.val < 1)) {
                 cli_error("train: --val %s is not a fraction in [0, 1)", optarg);
                 bad = 1;
             }
             break;
-        case OPT_PATIENCE: bad = cli_parse_int("train", "patience", optarg, 0, 100000000, &patience); break;
-        case OPT_STD: standardize = 1; break;
-        case OPT_L1: bad = cli_parse_double("train", "l1", optarg, &l1); break;
-        case OPT_L2: bad = cli_parse_double("train", "l2", optarg, &l2); break;
-        case OPT_CLIP: bad = cli_parse_double("train", "clip-norm", optarg, &clip); break;
+        case OPT_PATIENCE: bad = cli_parse_int("train", "patience", optarg, 0, 100000000, &R.patience); break;
+        case OPT_STD: R.standardize = 1; break;
+        case OPT_L1: bad = cli_parse_nonneg("train", "l1", optarg, &R.l1); break;
+        case OPT_L2: bad = cli_parse_nonneg("train", "l2", optarg, &R.l2); break;
+        case OPT_CLIP: bad = cli_parse_nonneg("train", "clip-norm", optarg, &R.clip_norm); break;
+        case OPT_CLIPV: bad = cli_parse_nonneg("train", "clip-value", optarg, &R.clip_value); break;
         case OPT_SAVE: save = optarg; break;
         case OPT_HIST: hist_path = optarg; break;
+        case OPT_RESUME: resume = optarg; break;
         case OPT_THREADS: bad = cli_parse_int("train", "threads", optarg, 1, 4096, &threads); break;
         case OPT_QUIET: cli_quiet = 1; break;
         case OPT_HELP: fputs(train_help, stdout); return CLI_OK;
@@ -143,51 +268,84 @@ int cmd_train(int argc, char **argv)
         cli_error("train: unexpected argument '%s' (options take the form --name VALUE)", argv[optind]);
         return CLI_USAGE;
     }
-    if (!data || !arch) {
-        cli_error("train: %s is required (see 'nnlab train --help')", !data ? "--data" : "--arch");
+    if (resume && fixed) {
+        cli_error("train: %s cannot be given with --resume: a resumed run keeps the settings saved in %s "
+                  "(with --resume: --data, --epochs, --save, --history, --threads, --quiet)", fixed, resume);
         return CLI_USAGE;
     }
-    nn_loss loss;
-    if (nn_loss_parse(loss_name, &loss) != NN_OK) {
+    if (!R.data || (!arch && !resume)) {
+        cli_error("train: %s is required (see 'nnlab train --help')", !R.data ? "--data" : "--arch");
+        return CLI_USAGE;
+    }
+    nn_loss loss = NN_LOSS_SOFTMAX_XENT;
+    if (loss_name && nn_loss_parse(loss_name, &loss) != NN_OK) {
         cli_error("train: --loss: %s", nn_errmsg());
         return CLI_USAGE;
     }
-    /* Specs are checked before the data is read so that a typo fails fast. */
-    nn_optim *opt = nn_optim_parse(opt_spec);
-    if (!opt) {
-        cli_error("train: --opt: %s", nn_errmsg());
-        return CLI_USAGE;
-    }
-    if (sched_spec) {
-        nn_schedule sc;
-        if (nn_schedule_parse(sched_spec, &sc) != NN_OK || nn_optim_set_schedule(opt, &sc) != NN_OK) {
-            cli_error("train: --schedule: %s", nn_errmsg());
-            nn_optim_free(opt);
-            return CLI_USAGE;
-        }
-    }
-    if (threads > 0) nn_set_threads(threads);
-
     int rc = CLI_ERR;
+    nn_optim *opt = NULL;
     nn_dataset *d = NULL, *tr = NULL, *va = NULL;
     nn_model *m = NULL;
     nn_real *mean = NULL, *std = NULL;
     nn_history hist = {0};
-    d = cli_load_data(data);
+    char *meta = NULL;
+    const char *data_arg = R.data;
+    int epochs_arg = R.epochs;
+    if (resume) {
+        if ((rc = load_resume(resume, &m, &opt, &R, &meta)) != CLI_OK) goto done;
+        rc = CLI_ERR;
+        loss = nn_model_loss_kind(m);
+        if (epochs_given) R.epochs = epochs_arg;
+        if (R.next_epoch >= R.epochs) {
+            cli_error("train: --resume: %s has trained %d epochs already; give --epochs above %d", resume,
+                      R.next_epoch, R.next_epoch);
+            rc = CLI_USAGE;
+            goto done;
+        }
+        if (!save) save = resume;
+    } else {
+        /* Specs are checked before the data is read so that a typo fails fast. */
+        opt = nn_optim_parse(opt_spec ? opt_spec : "sgd:lr=0.1,momentum=0.9");
+        if (!opt) {
+            cli_error("train: --opt: %s", nn_errmsg());
+            rc = CLI_USAGE;
+            goto done;
+        }
+        nn_schedule sc;
+        if (R.sched && (nn_schedule_parse(R.sched, &sc) != NN_OK || nn_optim_set_schedule(opt, &sc) != NN_OK)) {
+            cli_error("train: --schedule: %s", nn_errmsg());
+            rc = CLI_USAGE;
+            goto done;
+        }
+    }
+    if (threads > 0) nn_set_threads(threads);
+
+    d = cli_load_data(data_arg);
     if (!d) goto done;
-    m = nn_model_from_spec(d->cols, arch, loss, seed);
-    if (!m) {
-        cli_error("train: --arch: %s", nn_errmsg());
+    if (resume) {
+        if (d->cols != nn_model_inputs(m)) {
+            cli_error("train: --resume: %s has %d feature columns but the model in %s takes %d inputs", data_arg,
+                      d->cols, resume, nn_model_inputs(m));
+            goto done;
+        }
+        if (d->rows != R.rows || data_hash(d) != R.hash)
+            fprintf(stderr, "nnlab: train: warning: %s is not the data %s was trained on (%s, %d rows); the "
+                            "resumed run will not match an uninterrupted one\n", data_arg, resume, R.data, R.rows);
+    } else {
+        m = nn_model_from_spec(d->cols, arch, loss, R.seed);
+        if (!m) {
+            cli_error("train: --arch: %s", nn_errmsg());
+            rc = CLI_USAGE;
+            goto done;
+        }
+    }
+    if (check_head(m, loss, d, data_arg)) {
         rc = CLI_USAGE;
         goto done;
     }
-    if (check_head(m, loss, d, data)) {
-        rc = CLI_USAGE;
-        goto done;
-    }
-    if (val > 0) {
-        if (nn_dataset_split(d, val, seed, &tr, &va) != NN_OK) {
-            cli_error("train: --val %g: %s", val, nn_errmsg());
+    if (R.val > 0) {
+        if (nn_dataset_split(d, R.val, R.seed, &tr, &va) != NN_OK) {
+            cli_error("train: --val %g: %s", R.val, nn_errmsg());
             rc = CLI_USAGE;
             goto done;
         }
@@ -195,7 +353,7 @@ int cmd_train(int argc, char **argv)
         cli_error("train: %s", nn_errmsg());
         goto done;
     }
-    if (standardize) {
+    if (R.standardize && !resume) {
         mean = malloc(sizeof *mean * (size_t)d->cols);
         std = malloc(sizeof *std * (size_t)d->cols);
         if (!mean || !std) {
@@ -210,19 +368,22 @@ int cmd_train(int argc, char **argv)
     }
 
     nn_fit_opts fo = nn_fit_defaults();
-    fo.epochs = epochs;
-    fo.batch_size = batch;
-    fo.seed = seed;
+    fo.epochs = R.epochs;
+    fo.initial_epoch = R.next_epoch;
+    fo.initial_batch = R.next_batch;
+    fo.batch_size = R.batch;
+    fo.seed = R.seed;
     fo.val = va;
-    fo.patience = patience;
-    fo.l1 = l1;
-    fo.l2 = l2;
-    fo.clip_norm = clip;
-    cli_progress prog;
-    cli_progress_init(&prog, "", epochs);
-    fo.on_batch = cli_progress_batch;
-    fo.on_epoch = cli_progress_epoch;
-    fo.user = &prog;
+    fo.patience = R.patience;
+    fo.l1 = R.l1;
+    fo.l2 = R.l2;
+    fo.clip_norm = R.clip_norm;
+    fo.clip_value = R.clip_value;
+    train_watch w = {.epoch = R.next_epoch - 1, .batch = -1, .nbatches = 1};
+    cli_progress_init(&w.prog, "", R.epochs);
+    fo.on_batch = watch_batch;
+    fo.on_epoch = watch_epoch;
+    fo.user = &w;
     cli_install_sigint();
     nn_status st = nn_fit(m, opt, tr, &fo, &hist);
     cli_progress_end();
@@ -233,12 +394,28 @@ int cmd_train(int argc, char **argv)
         rc = st == NN_EINVAL || st == NN_ESHAPE ? CLI_USAGE : CLI_ERR;
         goto done;
     }
+    /* A finished epoch (or early stop) continues at the next epoch; a stop inside one at the next batch. */
+    if (st == NN_OK || w.batch + 1 >= w.nbatches) {
+        R.next_epoch = w.epoch + 1;
+        R.next_batch = 0;
+    } else {
+        R.next_epoch = w.epoch;
+        R.next_batch = w.batch + 1;
+    }
     if (st == NN_EINTR)
-        cli_error("train: interrupted after %d of %d epochs%s", hist.n, epochs,
-                  save ? "; saving the model as it is" : "");
-    if (save && nn_model_save(m, save) != NN_OK) {
-        cli_error("train: --save: %s", nn_errmsg());
-        goto done;
+        cli_error("train: interrupted in epoch %d of %d%s", w.epoch + 1, R.epochs,
+                  save ? "; saving the model as it is (continue with --resume)" : "");
+    if (save) {
+        char rec[4096];
+        R.data = data_arg;
+        R.rows = d->rows;
+        R.cols = d->cols;
+        R.hash = data_hash(d);
+        run_to_meta(&R, rec, sizeof rec);
+        if (nn_model_set_meta(m, rec) != NN_OK || nn_model_save_with(m, opt, save) != NN_OK) {
+            cli_error("train: --save: %s", nn_errmsg());
+            goto done;
+        }
     }
     if (hist_path && write_history(hist_path, &hist)) goto done;
 
@@ -248,7 +425,7 @@ int cmd_train(int argc, char **argv)
         goto done;
     }
     int classify = d->nclasses >= 2 && !(loss == NN_LOSS_MSE && nn_model_outputs(m) == 1);
-    printf("epochs=%d ", hist.n);
+    printf("epochs=%d ", R.next_epoch);
     print_scores("train_", tl, ta, classify);
     if (va) {
         putchar(' ');
@@ -259,6 +436,7 @@ int cmd_train(int argc, char **argv)
     rc = st == NN_EINTR ? CLI_ERR : CLI_OK;
 done:
     nn_history_free(&hist);
+    free(meta);
     free(mean);
     free(std);
     nn_model_free(m);

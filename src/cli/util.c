@@ -99,6 +99,16 @@ int cli_parse_double(const char *cmd, const char *opt, const char *s, double *ou
     return 0;
 }
 
+int cli_parse_nonneg(const char *cmd, const char *opt, const char *s, double *out)
+{
+    if (cli_parse_double(cmd, opt, s, out)) return -1;
+    if (*out < 0) {
+        cli_error("%s: --%s %s is negative", cmd, opt, s);
+        return -1;
+    }
+    return 0;
+}
+
 int cli_parse_seed(const char *cmd, const char *s, uint64_t *out)
 {
     char *end;
