@@ -411,6 +411,57 @@ START_TEST(test_template_and_params)
 }
 END_TEST
 
+START_TEST(test_variants)
+{
+    /* One activation under several optimizers and remedies: one row each, each run as its spec says. */
+    int rc = run_env(NULL, "compare --data '%s' --variants 'sgd,adam:lr=1e-3,betas=0.9/0.99,sgd+batchnorm,"
+                           "sgd+dropout=0.1+l2=1e-4,sgd+clip-norm=0.001' --seeds 1 --epochs 3 --out var --quiet",
+                     data);
+    ck_assert_msg(rc == 0, "compare failed: %s", err);
+    const char *rows[] = {"sgd", "adam:lr=1e-3,betas=0.9/0.99", "sgd+batchnorm", "sgd+dropout=0.1+l2=1e-4",
+                          "sgd+clip-norm=0.001"};
+    for (int i = 0; i < 5; i++) ck_assert_msg(row_of(rows[i]), "row %s missing:\n%s", rows[i], out);
+    ck_assert_msg(strstr(out, "variant ") && strstr(out, "with ACT=relu"), "header:\n%s", out);
+    char p[1024];
+    snprintf(p, sizeof p, "%s/var/results.json", tmp);
+    ck_assert_ptr_nonnull(slurp(p));
+    ck_assert(json_valid(file_buf));
+    ck_assert(strstr(file_buf, "\"arch\": \"dense:32,batchnorm,relu,dense:32,batchnorm,relu,dense:2\""));
+    ck_assert(strstr(file_buf, "\"arch\": \"dense:32,relu,dropout:p=0.1,dense:32,relu,dropout:p=0.1,dense:2\""));
+    ck_assert(strstr(file_buf, "\"optimizer\": \"sgd:lr=0.1,momentum=0.9\""));
+    ck_assert(strstr(file_buf, "\"optimizer\": \"adam:lr=1e-3,betas=0.9/0.99\""));
+    ck_assert(strstr(file_buf, "\"clip_norm\": 0.001"));
+    ck_assert(strstr(file_buf, "\"l2\": 0.0001"));
+
+    /* The plain variant is exactly the activation run; a tight clip changes the outcome. */
+    static char a[1 << 14], b[1 << 14];
+    rc = run_env(NULL, "compare --data '%s' --acts relu --seeds 1 --epochs 3 --out plain --quiet", data);
+    ck_assert_msg(rc == 0, "compare failed: %s", err);
+    snprintf(p, sizeof p, "%s/plain/results.csv", tmp);
+    csv_without_timing(p, a, sizeof a);
+    snprintf(p, sizeof p, "%s/var/results.csv", tmp);
+    csv_without_timing(p, b, sizeof b);
+    const char *ra = strstr(a, "\nrelu,"), *rb = strstr(b, "\nsgd,"), *rc2 = strstr(b, "\nsgd+clip-norm=0.001,");
+    ck_assert(ra && rb && rc2);
+    size_t la = strcspn(ra + 6, "\n"), lb = strcspn(rb + 5, "\n"), lc = strcspn(rc2 + 21, "\n");
+    ck_assert_msg(la == lb && !strncmp(ra + 6, rb + 5, la), "relu:%.*s\nsgd: %.*s", (int)la, ra + 6, (int)lb, rb + 5);
+    ck_assert_msg(lb != lc || strncmp(rb + 5, rc2 + 21, lb), "clipping changed nothing");
+
+    /* Errors: unknown remedy (usage, listing the valid ones), a remedy without its value, a bad p. */
+    rc = run_env(NULL, "compare --data '%s' --variants 'sgd+frobnicate' --epochs 1 --out bad", data);
+    ck_assert_int_eq(rc, 2);
+    ck_assert_msg(strstr(err, "frobnicate") && strstr(err, "batchnorm") && strstr(err, "clip-value"), "%s", err);
+    rc = run_env(NULL, "compare --data '%s' --variants 'sgd+l2' --epochs 1 --out bad", data);
+    ck_assert_int_eq(rc, 2);
+    ck_assert_msg(strstr(err, "l2=X"), "%s", err);
+    rc = run_env(NULL, "compare --data '%s' --variants 'sgd+dropout=2' --epochs 1 --out bad", data);
+    ck_assert_int_eq(rc, 2);
+    rc = run_env(NULL, "compare --data '%s' --variants 'nosuchopt' --epochs 1 --out bad", data);
+    ck_assert_int_eq(rc, 2);
+    ck_assert(!exists_in("bad", "index.html"));
+}
+END_TEST
+
 static Suite *compare_suite(void)
 {
     Suite *s = suite_create("compare");
@@ -422,6 +473,7 @@ static Suite *compare_suite(void)
     tcase_add_test(tc, test_threads_deterministic);
     tcase_add_test(tc, test_errors);
     tcase_add_test(tc, test_template_and_params);
+    tcase_add_test(tc, test_variants);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -17,6 +17,7 @@
 #define DEFAULT_TEMPLATE "dense:32,ACT,dense:32,ACT,dense:C"
 #define DEFAULT_OPT "sgd:lr=0.1,momentum=0.9"
 #define DEFAULT_ACTS "relu,leaky_relu,prelu,elu,selu,gelu,silu,tanh,sigmoid"
+#define REMEDIES "batchnorm, dropout[=P], alpha_dropout[=P], clip-norm=X, clip-value=X, l1=X, l2=X"
 #define GRID 160 /* boundary image: GRID x GRID pixels */
 
 /* The bundled suite: enough epochs for every activation to show whether (and how fast) it learns each task,
@@ -40,6 +41,10 @@ static const char compare_help[] =
     "  --arch-template S   layers with ACT for the activation and C for the class count\n"
     "                      (default " DEFAULT_TEMPLATE ")\n"
     "  --opt SPEC          optimizer (default " DEFAULT_OPT ")\n"
+    "  --variants LIST     compare remedies (default activation: relu, or the one --acts gives):\n"
+    "                      OPT[+REMEDY...], e.g. \"sgd,adam:lr=1e-3,sgd+batchnorm,sgd+clip-norm=1\";\n"
+    "                      OPT is an optimizer spec (a bare name equal to --opt's means --opt);\n"
+    "                      REMEDY: " REMEDIES "\n"
     "  --batch B           batch size (default 32)\n"
     "  --val F             validation fraction, split with each seed (default 0.2)\n"
     "  --target-acc A      accuracy for the epochs-to-target column (default 0.9)\n"
@@ -50,7 +55,7 @@ static const char compare_help[] =
     "writes the report of what was trained and exits with status 1.\n";
 
 enum { OPT_DATA = 256, OPT_ACTS, OPT_SEEDS, OPT_EPOCHS, OPT_TEMPLATE, OPT_OPT, OPT_BATCH, OPT_VAL, OPT_TARGET,
-       OPT_OUT, OPT_THREADS, OPT_QUIET, OPT_HELP };
+       OPT_OUT, OPT_THREADS, OPT_QUIET, OPT_HELP, OPT_VARIANTS };
 
 static const struct option compare_opts[] = {
     {"data", required_argument, NULL, OPT_DATA},         {"acts", required_argument, NULL, OPT_ACTS},
@@ -59,7 +64,8 @@ static const struct option compare_opts[] = {
     {"batch", required_argument, NULL, OPT_BATCH},       {"val", required_argument, NULL, OPT_VAL},
     {"target-acc", required_argument, NULL, OPT_TARGET}, {"out", required_argument, NULL, OPT_OUT},
     {"threads", required_argument, NULL, OPT_THREADS},   {"quiet", no_argument, NULL, OPT_QUIET},
-    {"help", no_argument, NULL, OPT_HELP},               {NULL, 0, NULL, 0},
+    {"variants", required_argument, NULL, OPT_VARIANTS}, {"help", no_argument, NULL, OPT_HELP},
+    {NULL, 0, NULL, 0},
 };
 
 /* nn_fit clears the library's stop request when a run starts or ends, which with several runs in flight
@@ -86,7 +92,7 @@ static void install_sigint(void)
 
 /* What the command line asked for. */
 typedef struct settings {
-    const char *data, *acts, *tmpl, *opt, *out;
+    const char *data, *acts, *tmpl, *opt, *out, *variants;
     int seeds, epochs, batch, threads, epochs_set;
     double val, target;
 } settings;
@@ -147,6 +153,119 @@ static int parse_acts(const char *list, act_list *out)
 toolong:
     cli_error("compare: --acts: activation spec too long");
     return CLI_USAGE;
+}
+
+/* ---------------------------------------------------------------- variants (--variants) */
+
+
+/* One training configuration besides the activation: optimizer and remedies. */
+typedef struct variant {
+    char label[256];
+    char opt[512];
+    char before[64], after[64]; /* layers put before / after each activation */
+    double clip_norm, clip_value, l1, l2;
+} variant;
+
+typedef struct variant_list {
+    int n;
+    variant *v;
+} variant_list;
+
+/* One REMEDY word of a variant into v; CLI_OK or CLI_USAGE after the message. */
+static int parse_remedy(const char *word, variant *v)
+{
+    char name[64];
+    const char *eq = strchr(word, '=');
+    size_t n = eq ? (size_t)(eq - word) : strlen(word);
+    if (n >= sizeof name) n = sizeof name - 1;
+    memcpy(name, word, n);
+    name[n] = '\0';
+    double x = 0;
+    if (eq && cli_parse_nonneg("compare", name, eq + 1, &x)) return CLI_USAGE;
+    double *field = !strcmp(name, "clip-norm") ? &v->clip_norm : !strcmp(name, "clip-value") ? &v->clip_value
+                  : !strcmp(name, "l1") ? &v->l1 : !strcmp(name, "l2") ? &v->l2 : NULL;
+    if (field) {
+        if (!eq) {
+            cli_error("compare: --variants: remedy '%s' needs a value (%s=X)", name, name);
+            return CLI_USAGE;
+        }
+        *field = x;
+        return CLI_OK;
+    }
+    if (!strcmp(name, "batchnorm") && !eq) {
+        snprintf(v->before, sizeof v->before, "batchnorm");
+        return CLI_OK;
+    }
+    if (!strcmp(name, "dropout") || !strcmp(name, "alpha_dropout")) {
+        /* The layer checks p's range when the architecture is built. */
+        if (eq) snprintf(v->after, sizeof v->after, "%.16s:p=%.40s", name, eq + 1);
+        else snprintf(v->after, sizeof v->after, "%s", name);
+        return CLI_OK;
+    }
+    cli_error("compare: --variants: unknown remedy '%s' (valid: " REMEDIES ")", word);
+    return CLI_USAGE;
+}
+
+/* "sgd,adam:lr=1e-3,betas=0.9/0.99,sgd+batchnorm": a word whose part before any '+' is key=value without
+ * ':' continues the previous variant's optimizer spec, as parameters continue in --arch. */
+static int parse_variants(const char *list, const char *default_opt, variant_list *out)
+{
+    size_t len = strlen(list);
+    out->n = 0;
+    if (!(out->v = calloc(len + 1, sizeof *out->v))) {
+        cli_error("out of memory");
+        return CLI_ERR;
+    }
+    for (const char *p = list;;) {
+        const char *e = strchr(p, ',');
+        size_t n = e ? (size_t)(e - p) : strlen(p);
+        const char *plus = memchr(p, '+', n);
+        size_t head = plus ? (size_t)(plus - p) : n;
+        int cont = out->n > 0 && memchr(p, '=', head) && !memchr(p, ':', head);
+        if (n == 0 || n >= sizeof out->v->label) {
+            cli_error("compare: --variants '%s': %s variant", list, n ? "too long a" : "an empty");
+            return CLI_USAGE;
+        }
+        variant *v = cont ? &out->v[out->n - 1] : &out->v[out->n++];
+        size_t at = strlen(v->label);
+        if (at + n + 2 > sizeof v->label) {
+            cli_error("compare: --variants: variant too long");
+            return CLI_USAGE;
+        }
+        snprintf(v->label + at, sizeof v->label - at, "%s%.*s", cont ? "," : "", (int)n, p);
+        if (!e) break;
+        p = e + 1;
+    }
+    nn_optim *def = nn_optim_parse(default_opt);
+    const char *def_name = def ? nn_optim_name(def) : "";
+    int rc = CLI_OK;
+    for (int i = 0; i < out->n && rc == CLI_OK; i++) {
+        variant *v = &out->v[i];
+        char words[256];
+        snprintf(words, sizeof words, "%s", v->label);
+        char *save = NULL, *w = strtok_r(words, "+", &save);
+        if (!w) {
+            cli_error("compare: --variants: '%s' names no optimizer", v->label);
+            rc = CLI_USAGE;
+            break;
+        }
+        if (!strcmp(w, def_name)) snprintf(v->opt, sizeof v->opt, "%s", default_opt);
+        else snprintf(v->opt, sizeof v->opt, "%s", w);
+        nn_optim *o = nn_optim_parse(v->opt);
+        if (!o) {
+            cli_error("compare: --variants '%s': %s", v->label, nn_errmsg());
+            rc = CLI_USAGE;
+        }
+        nn_optim_free(o);
+        while (rc == CLI_OK && (w = strtok_r(NULL, "+", &save))) rc = parse_remedy(w, v);
+        for (int j = 0; j < i && rc == CLI_OK; j++)
+            if (!strcmp(v->label, out->v[j].label)) {
+                cli_error("compare: --variants lists '%s' twice", v->label);
+                rc = CLI_USAGE;
+            }
+    }
+    nn_optim_free(def);
+    return rc;
 }
 
 /* A template field (between ',', ':' and '=') that is exactly ACT or C is a placeholder; matching whole
@@ -391,8 +510,12 @@ static void run_one(pool *p, int a, int s)
     if (!(m = nn_model_from_spec(d->cols, A->arch, NN_LOSS_SOFTMAX_XENT, r->seed))) goto fail;
     if ((st = nn_model_set_scaling(m, mean, sd)) != NN_OK) goto fail;
     st = NN_EINVAL;
-    if (!(o = nn_optim_parse(t->opt_spec))) goto fail;
+    if (!(o = nn_optim_parse(A->opt))) goto fail;
     nn_fit_opts fo = nn_fit_defaults();
+    fo.clip_norm = A->clip_norm;
+    fo.clip_value = A->clip_value;
+    fo.l1 = A->l1;
+    fo.l2 = A->l2;
     fo.epochs = t->epochs;
     fo.batch_size = t->batch;
     fo.seed = r->seed;
@@ -717,7 +840,7 @@ static void task_free(cmp_task *t)
 /* The task with every activation's architecture checked against the data: usage errors surface here,
  * before any training. *rc receives the exit status on failure. */
 static cmp_task *task_new(const settings *o, const char *name, const char *data, const nn_dataset *d,
-                          const act_list *acts, const char *dir, int *rc)
+                          const act_list *acts, const variant_list *vars, const char *dir, int *rc)
 {
     *rc = CLI_ERR;
     cmp_task *t = calloc(1, sizeof *t);
@@ -726,12 +849,13 @@ static cmp_task *task_new(const settings *o, const char *name, const char *data,
     snprintf(t->dir, sizeof t->dir, "%s", dir);
     t->data = data;
     t->rows = d->rows, t->cols = d->cols, t->classes = d->nclasses;
-    t->arch_template = o->tmpl, t->opt_spec = o->opt;
+    t->arch_template = o->tmpl, t->opt_spec = o->opt, t->variants = o->variants;
+    t->act = o->variants && acts->n == 1 ? acts->spec[0] : NULL;
     t->epochs = o->epochs, t->batch = o->batch, t->nseeds = o->seeds;
     t->val = o->val, t->target = o->target;
-    t->nacts = acts->n;
+    t->nacts = acts->n * vars->n;
     t->nhid = -1;
-    if (!(t->acts = calloc((size_t)acts->n, sizeof *t->acts)) || !(t->order = calloc((size_t)acts->n, sizeof *t->order)))
+    if (!(t->acts = calloc((size_t)t->nacts, sizeof *t->acts)) || !(t->order = calloc((size_t)t->nacts, sizeof *t->order)))
         goto nomem;
     if (d->nclasses < 2) {
         cli_error("compare: %s has real-valued labels; compare trains classifiers (labels 0..K-1)", data);
@@ -743,10 +867,20 @@ static cmp_task *task_new(const settings *o, const char *name, const char *data,
         *rc = CLI_USAGE;
         goto fail;
     }
-    for (int a = 0; a < acts->n; a++) {
+    for (int a = 0; a < t->nacts; a++) {
         cmp_act *A = &t->acts[a];
+        const char *act = acts->spec[a / vars->n];
+        const variant *V = &vars->v[a % vars->n];
         int nact;
-        snprintf(A->spec, sizeof A->spec, "%s", acts->spec[a]);
+        /* A row is named by what varies: the activation, the variant, or both. */
+        if (!o->variants) snprintf(A->spec, sizeof A->spec, "%s", act);
+        else if (acts->n == 1) snprintf(A->spec, sizeof A->spec, "%s", V->label);
+        else snprintf(A->spec, sizeof A->spec, "%.120s %.120s", act, V->label);
+        snprintf(A->opt, sizeof A->opt, "%s", V->opt);
+        A->clip_norm = V->clip_norm, A->clip_value = V->clip_value, A->l1 = V->l1, A->l2 = V->l2;
+        char layer[640];
+        snprintf(layer, sizeof layer, "%s%s%s%s%s", V->before, *V->before ? "," : "", act, *V->after ? "," : "",
+                 V->after);
         file_safe(A->spec, A->file, sizeof A->file);
         /* Specs that differ only in characters a file name cannot hold would share one: number the later. */
         for (int b = 0; b < a; b++)
@@ -754,7 +888,7 @@ static cmp_task *task_new(const settings *o, const char *name, const char *data,
                 size_t l = strlen(A->file);
                 snprintf(A->file + (l < sizeof A->file - 8 ? l : sizeof A->file - 8), 8, "_%d", (a + 1) % 100000);
             }
-        if (fill_template(o->tmpl, A->spec, d->nclasses, A->arch, sizeof A->arch, &nact)) {
+        if (fill_template(o->tmpl, layer, d->nclasses, A->arch, sizeof A->arch, &nact)) {
             cli_error("compare: --arch-template too long");
             *rc = CLI_USAGE;
             goto fail;
@@ -781,7 +915,7 @@ static cmp_task *task_new(const settings *o, const char *name, const char *data,
         }
         if (t->nhid < 0 || nh < t->nhid) t->nhid = nh;
     }
-    for (int a = 0; a < acts->n; a++) {
+    for (int a = 0; a < t->nacts; a++) {
         cmp_act *A = &t->acts[a];
         int nh = t->nhid > 0 ? t->nhid : 1;
         if (!(A->runs = calloc((size_t)o->seeds, sizeof *A->runs)) || !(A->h_mean = calloc((size_t)nh, sizeof *A->h_mean)) ||
@@ -933,7 +1067,8 @@ static void task_name(const char *data, char *buf, size_t size)
 
 int cmd_compare(int argc, char **argv)
 {
-    settings o = {NULL, DEFAULT_ACTS, DEFAULT_TEMPLATE, DEFAULT_OPT, "nnlab-report", 3, 100, 32, 0, 0, 0.2, 0.9};
+    settings o = {NULL, DEFAULT_ACTS, DEFAULT_TEMPLATE, DEFAULT_OPT, "nnlab-report", NULL, 3, 100, 32, 0, 0, 0.2, 0.9};
+    int acts_set = 0;
     int c;
     opterr = 0;
     optind = 1;
@@ -941,7 +1076,11 @@ int cmd_compare(int argc, char **argv)
         int bad = 0;
         switch (c) {
         case OPT_DATA: o.data = optarg; break;
-        case OPT_ACTS: o.acts = optarg; break;
+        case OPT_ACTS:
+            o.acts = optarg;
+            acts_set = 1;
+            break;
+        case OPT_VARIANTS: o.variants = optarg; break;
         case OPT_SEEDS: bad = cli_parse_int("compare", "seeds", optarg, 1, 1000, &o.seeds); break;
         case OPT_EPOCHS:
             bad = cli_parse_int("compare", "epochs", optarg, 1, 1000000, &o.epochs);
@@ -981,18 +1120,23 @@ int cmd_compare(int argc, char **argv)
         return CLI_USAGE;
     }
     act_list acts = {0, NULL};
+    variant plain = {.label = ""};
+    variant_list vars = {1, &plain};
+    snprintf(plain.opt, sizeof plain.opt, "%s", o.opt);
+    if (o.variants && !acts_set) o.acts = "relu";
     int rc = parse_acts(o.acts, &acts);
-    if (rc != CLI_OK) {
-        free(acts.spec);
-        return rc;
-    }
-    nn_optim *probe = nn_optim_parse(o.opt);
-    if (!probe) {
+    nn_optim *probe = rc == CLI_OK ? nn_optim_parse(o.opt) : NULL;
+    if (rc == CLI_OK && !probe) {
         cli_error("compare: --opt: %s", nn_errmsg());
-        free(acts.spec);
-        return CLI_USAGE;
+        rc = CLI_USAGE;
     }
     nn_optim_free(probe);
+    if (rc == CLI_OK && o.variants) rc = parse_variants(o.variants, o.opt, &vars);
+    if (rc != CLI_OK) {
+        free(acts.spec);
+        if (vars.v != &plain) free(vars.v);
+        return rc;
+    }
 
     /* Runs are independent: parallelism comes from training several at once, so each product runs on one
      * thread (OpenBLAS threads on top would only compete for the same cores). */
@@ -1015,8 +1159,8 @@ int cmd_compare(int argc, char **argv)
         goto out;
     }
     if (!cli_quiet && !o.data)
-        fprintf(stderr, "nnlab compare: the bundled suite (%d tasks x %d activations x %d seeds) into %s/\n", NSUITE,
-                acts.n, o.seeds, o.out);
+        fprintf(stderr, "nnlab compare: the bundled suite (%d tasks x %d configurations x %d seeds) into %s/\n",
+                NSUITE, acts.n * vars.n, o.seeds, o.out);
     for (int k = 0; k < nt && !stop_flag; k++) {
         char name[128], dir[4096];
         settings so = o;
@@ -1036,7 +1180,7 @@ int cmd_compare(int argc, char **argv)
             break;
         }
         int trc;
-        cmp_task *t = task_new(&so, name, o.data ? o.data : suite[k].name, d, &acts, dir, &trc);
+        cmp_task *t = task_new(&so, name, o.data ? o.data : suite[k].name, d, &acts, &vars, dir, &trc);
         if (!t) {
             nn_dataset_free(d);
             rc = trc;
@@ -1066,6 +1210,7 @@ out:
     for (int k = 0; k < done; k++) task_free(tasks[k]);
     free(tasks);
     free(acts.spec);
+    if (vars.v != &plain) free(vars.v);
     /* Later commands in this process (tests) get the default Ctrl-C back. */
     signal(SIGINT, SIG_DFL);
     return rc;

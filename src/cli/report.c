@@ -42,6 +42,9 @@ static void fmt_num(char *buf, size_t size, double v, const char *fmt)
 }
 
 /* One table cell; pm is the mean/std separator ("+-" on a terminal, "±" in HTML). */
+/* The first column names what the rows vary: activations, or variants (optimizer and remedies). */
+static const char *col_name(const cmp_task *t, int c) { return c == 0 && t->variants ? "variant" : columns[c].name; }
+
 static void cell(const cmp_task *t, const cmp_act *A, int col, const char *pm, char *buf, size_t size)
 {
     const cmp_stat *st = NULL;
@@ -93,17 +96,19 @@ void report_table(FILE *f, const cmp_task *t)
     int w[NCOLS];
     char buf[512];
     for (int c = 0; c < NCOLS; c++) {
-        w[c] = (int)strlen(columns[c].name);
+        w[c] = (int)strlen(col_name(t, c));
         for (int k = 0; k < t->nacts; k++) {
             cell(t, &t->acts[t->order[k]], c, "+-", buf, sizeof buf);
             if ((int)strlen(buf) > w[c]) w[c] = (int)strlen(buf);
         }
     }
-    fprintf(f, "# %s: %d rows, %d features, %d classes; arch %s; opt %s; %d seed%s x %d epochs, batch %d, val %g; "
+    fprintf(f, "# %s: %d rows, %d features, %d classes; arch %s%s%s; %s %s; %d seed%s x %d epochs, batch %d, val %g; "
                "target acc %g\n",
-            t->name, t->rows, t->cols, t->classes, t->arch_template, t->opt_spec, t->nseeds, t->nseeds == 1 ? "" : "s",
-            t->epochs, t->batch, t->val, t->target);
-    for (int c = 0; c < NCOLS; c++) fprintf(f, c == 0 ? "%-*s" : "  %*s", w[c], columns[c].name);
+            t->name, t->rows, t->cols, t->classes, t->arch_template, t->act ? " with ACT=" : "", t->act ? t->act : "",
+            t->variants ? "variants" : "opt",
+            t->variants ? t->variants : t->opt_spec, t->nseeds, t->nseeds == 1 ? "" : "s", t->epochs, t->batch, t->val,
+            t->target);
+    for (int c = 0; c < NCOLS; c++) fprintf(f, c == 0 ? "%-*s" : "  %*s", w[c], col_name(t, c));
     fputc('\n', f);
     for (int k = 0; k < t->nacts; k++) {
         for (int c = 0; c < NCOLS; c++) {
@@ -162,7 +167,8 @@ int report_csv(const cmp_task *t)
     char path[4200], tmp[4300];
     FILE *f = open_in(t, "results.csv", path, sizeof path, tmp, sizeof tmp);
     if (!f) return -1;
-    fputs("activation,runs,diverged,train_acc_mean,train_acc_std,val_acc_mean,val_acc_std,train_loss_mean,"
+    fputs(col_name(t, 0), f);
+    fputs(",runs,diverged,train_acc_mean,train_acc_std,val_acc_mean,val_acc_std,train_loss_mean,"
           "train_loss_std,val_loss_mean,val_loss_std,epochs_to_target_mean,target_reached,ms_per_epoch_mean,"
           "ms_per_epoch_std,dead_frac_mean,dead_frac_std,grad_ratio_mean,grad_ratio_std",
           f);
@@ -300,6 +306,9 @@ int report_json(const cmp_task *t)
     js_str(f, t->arch_template);
     fputs(", \"optimizer\": ", f);
     js_str(f, t->opt_spec);
+    fputs(", \"variants\": ", f);
+    if (t->variants) js_str(f, t->variants);
+    else fputs("null", f);
     fprintf(f, ", \"loss\": \"softmax-xent\",\n  \"epochs\": %d, \"batch\": %d, \"seeds\": %d, \"val_fraction\": ", t->epochs,
             t->batch, t->nseeds);
     js_num(f, t->val);
@@ -310,10 +319,20 @@ int report_json(const cmp_task *t)
     fputs(",\n  \"activations\": [\n", f);
     for (int k = 0; k < t->nacts; k++) {
         const cmp_act *A = &t->acts[t->order[k]];
-        fprintf(f, "    {\"rank\": %d, \"activation\": ", k + 1);
+        fprintf(f, "    {\"rank\": %d, \"%s\": ", k + 1, col_name(t, 0));
         js_str(f, A->spec);
         fputs(", \"arch\": ", f);
         js_str(f, A->arch);
+        fputs(", \"optimizer\": ", f);
+        js_str(f, A->opt);
+        fputs(", \"clip_norm\": ", f);
+        js_num(f, A->clip_norm);
+        fputs(", \"clip_value\": ", f);
+        js_num(f, A->clip_value);
+        fputs(", \"l1\": ", f);
+        js_num(f, A->l1);
+        fputs(", \"l2\": ", f);
+        js_num(f, A->l2);
         fprintf(f, ", \"runs\": %d, \"diverged\": %d, \"target_reached\": %d,\n     \"summary\": {", A->nruns, A->diverged,
                 A->reached);
         js_stat(f, "train_acc", &A->train_acc);
@@ -450,8 +469,9 @@ int report_html(const cmp_task *t)
     h_esc(f, t->data);
     fprintf(f, "</code>: %d rows, %d features, %d classes. Architecture <code>", t->rows, t->cols, t->classes);
     h_esc(f, t->arch_template);
-    fputs("</code> (<code>ACT</code>: the activation, <code>C</code>: the classes), loss softmax-xent, optimizer <code>", f);
-    h_esc(f, t->opt_spec);
+    fputs("</code> (<code>ACT</code>: the activation, <code>C</code>: the classes), loss softmax-xent, ", f);
+    fputs(t->variants ? "variants <code>" : "optimizer <code>", f);
+    h_esc(f, t->variants ? t->variants : t->opt_spec);
     fprintf(f, "</code>. %d seed%s &times; %d epochs, batch %d, ", t->nseeds, t->nseeds == 1 ? "" : "s", t->epochs,
             t->batch);
     if (t->val > 0) fprintf(f, "validation part %g%% (split with each seed)", 100 * t->val);
@@ -467,7 +487,7 @@ int report_html(const cmp_task *t)
           f);
     for (int c = 0; c < NCOLS; c++) {
         fputs("<th>", f);
-        h_esc(f, columns[c].name);
+        h_esc(f, col_name(t, c));
         fputs("</th>", f);
     }
     fputs("</tr></thead>\n<tbody>\n", f);
@@ -527,8 +547,9 @@ int report_html(const cmp_task *t)
     fputs("<h2 id=\"columns\">Columns</h2>\n<dl>\n", f);
     for (int c = 0; c < NCOLS; c++) {
         fputs("<dt>", f);
-        h_esc(f, columns[c].name);
-        fprintf(f, "</dt><dd>%s</dd>\n", columns[c].help);
+        h_esc(f, col_name(t, c));
+        fprintf(f, "</dt><dd>%s</dd>\n", c == 0 && t->variants ? "The optimizer spec and the remedies (after +) of the "
+                                          "row's runs, all with the same activation and architecture." : columns[c].help);
     }
     fputs("</dl>\n<h2>Files</h2>\n<ul>\n"
           "<li><a href=\"results.csv\">results.csv</a>: the table, one row per activation, mean and std columns.</li>\n"

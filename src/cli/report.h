@@ -33,7 +33,9 @@ typedef struct cmp_run {
 typedef struct cmp_act {
     char spec[256];  /* as given on the command line */
     char file[96];   /* file-name-safe form, for boundary_<file>.* */
-    char arch[2048]; /* the template with this activation */
+    char arch[2048]; /* the template with this activation (and a variant's layers) */
+    char opt[512];   /* optimizer spec of the runs */
+    double clip_norm, clip_value, l1, l2; /* a variant's remedies (0: off) */
     cmp_run *runs;   /* nseeds */
     int nruns;       /* runs that count (trained at least one epoch) */
     int diverged, incomplete;
@@ -50,6 +52,8 @@ typedef struct cmp_task {
     char dir[4096];        /* output directory */
     int rows, cols, classes;
     const char *arch_template, *opt_spec;
+    const char *variants;  /* --variants as given: rows are variants rather than activations; or NULL */
+    const char *act;       /* with variants: the one activation of every row, or NULL (rows name theirs) */
     int epochs, batch, nseeds;
     double val, target;
     int nacts, nhid;
