@@ -64,17 +64,6 @@ nn_status nn_layer_create(nn_layer *L, int in, const char *text)
     return nn_fail(NN_EINVAL, "unknown layer '%s' (valid: %s)", spec.name, valid);
 }
 
-/* Shortest %g that reads back to v, so a saved spec keeps the coefficient exactly and stays readable. */
-static int put_double(char *buf, size_t size, const char *key, double v)
-{
-    char tmp[40];
-    for (int p = 1; p <= 17; p++) {
-        snprintf(tmp, sizeof tmp, "%.*g", p, v);
-        if (strtod(tmp, NULL) == v) break;
-    }
-    return snprintf(buf, size, "%s=%s", key, tmp);
-}
-
 int nn_layer_format(const nn_layer *L, char *buf, size_t size)
 {
     char tok[NN_SPEC_MAXLEN];
@@ -88,7 +77,8 @@ int nn_layer_format(const nn_layer *L, char *buf, size_t size)
         size_t len = strlen(tok);
         if (len + 2 >= sizeof tok) break;
         tok[len] = sep;
-        put_double(tok + len + 1, sizeof tok - len - 1, key[i], pen[i]);
+        int k = snprintf(tok + len + 1, sizeof tok - len - 1, "%s=", key[i]);
+        if (k > 0 && len + 1 + (size_t)k < sizeof tok) nn_format_double(tok + len + 1 + k, sizeof tok - len - 1 - k, pen[i]);
     }
     return snprintf(buf, size, "%s", tok);
 }

@@ -51,6 +51,16 @@ nn_status nn_spec_parse(const char *s, nn_spec *out)
     return NN_OK;
 }
 
+int nn_format_double(char *buf, size_t size, double v)
+{
+    char tmp[40];
+    for (int p = 1; p <= 17; p++) {
+        snprintf(tmp, sizeof tmp, "%.*g", p, v);
+        if (strtod(tmp, NULL) == v) break;
+    }
+    return snprintf(buf, size, "%s", tmp);
+}
+
 nn_status nn_parse_real(const char *what, const char *key, const char *val, double *out)
 {
     char *end;

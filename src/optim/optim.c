@@ -11,15 +11,6 @@ static const nn_optim_ops *const registry[] = {&nn_optim_sgd_ops, &nn_optim_adag
                                                &nn_optim_adam_ops, &nn_optim_adamw_ops};
 #define NREG (int)(sizeof registry / sizeof registry[0])
 
-/* Shortest of %.15g and %.17g that reads back as v, so formatted specs stay readable yet exact. */
-static int fmt_real(char *buf, size_t size, double v)
-{
-    char tmp[40];
-    snprintf(tmp, sizeof tmp, "%.15g", v);
-    if (strtod(tmp, NULL) != v) snprintf(tmp, sizeof tmp, "%.17g", v);
-    return snprintf(buf, size, "%s", tmp);
-}
-
 static nn_status check_value(const char *opt, const char *key, double v, const nn_optim_key *k)
 {
     if (!isfinite(v)) return nn_fail(NN_EINVAL, "%s: %s=%g is not a finite number", opt, key, v);
@@ -176,10 +167,10 @@ int nn_optim_format(const nn_optim *o, char *buf, size_t size)
         if (k->kind == NN_KEY_BOOL) {
             n += snprintf(item + n, sizeof item - (size_t)n, "%d", o->h[k->slot] != 0);
         } else {
-            n += fmt_real(item + n, sizeof item - (size_t)n, o->h[k->slot]);
+            n += nn_format_double(item + n, sizeof item - (size_t)n, o->h[k->slot]);
             if (k->kind == NN_KEY_PAIR) {
                 n += snprintf(item + n, sizeof item - (size_t)n, "/");
-                n += fmt_real(item + n, sizeof item - (size_t)n, o->h[k->slot + 1]);
+                n += nn_format_double(item + n, sizeof item - (size_t)n, o->h[k->slot + 1]);
             }
         }
         size_t at = (size_t)total < size ? (size_t)total : size;
