@@ -1,5 +1,6 @@
 /* gemm.c: matrix products through OpenBLAS's CBLAS, with a direct loop for products too small to pay BLAS's call overhead. */
 #include <cblas.h>
+#include <string.h>
 #include "gemm.h"
 
 #ifdef NNLAB_DOUBLE
@@ -8,35 +9,101 @@
 #define CBLAS_GEMM cblas_sgemm
 #endif
 
-/* Below this many multiply-adds the direct loop beats the BLAS call (bench/README.md). */
-#define NN_TINY_GEMM 8192
+/* The direct loop runs products of at most this many multiply-adds whose rows of C fill vector registers
+ * (n >= BW) and, when B comes transposed, whose inner dimension is short; everything else goes to OpenBLAS,
+ * whose own small-matrix kernels (0.3.21) win there. Measured in bench/README.md ("Tiny products"). */
+#ifndef NN_TINY_GEMM
+#define NN_TINY_GEMM 1024
+#endif
+
+#define BW 16 /* columns of C kept in registers at once */
+#define MR 4  /* rows of C computed together: independent sums hide the latency of each multiply-add */
+
+/* A row of BW reals as one value: GCC and Clang keep a few of these in vector registers, where a 2-D array
+ * of accumulators ends up on the stack. memcpy moves them from and to unaligned rows. */
+typedef nn_real vrow __attribute__((vector_size(BW * sizeof(nn_real))));
+
+static inline vrow vload(const nn_real *p)
+{
+    vrow v;
+    memcpy(&v, p, sizeof v);
+    return v;
+}
+
+static inline void vstore(nn_real *p, vrow v) { memcpy(p, &v, sizeof v); }
+
+static inline vrow vstart(const nn_real *c, nn_real beta)
+{
+    vrow z = {0};
+    return beta == 0 ? z : beta * vload(c);
+}
+
+/* C = alpha * op(A) * B + beta * C where op(A)[i][p] = A[i * si + p * sp] and B is k x n row-major.
+ * Blocks of MR rows x BW columns of C are accumulated in registers over all of p and stored once:
+ * accumulating in memory chains every p through a store and reload of the same element, and a single row
+ * chains every p through one multiply-add's latency. Each element's sum runs in the same order as the
+ * plain loop (beta * c first, then p = 0, 1, ...). */
+static void gemm_rows(int m, int n, int k, nn_real alpha, const nn_real *A, size_t si, size_t sp,
+                      const nn_real *restrict B, int ldb, nn_real beta, nn_real *restrict C, int ldc)
+{
+    int nfull = n - n % BW, i = 0;
+    for (; i + MR <= m; i += MR) {
+        const nn_real *a0 = A + i * si, *a1 = a0 + si, *a2 = a1 + si, *a3 = a2 + si;
+        nn_real *c0 = C + (size_t)i * ldc, *c1 = c0 + ldc, *c2 = c1 + ldc, *c3 = c2 + ldc;
+        for (int j0 = 0; j0 < nfull; j0 += BW) {
+            vrow s0 = vstart(c0 + j0, beta), s1 = vstart(c1 + j0, beta), s2 = vstart(c2 + j0, beta),
+                 s3 = vstart(c3 + j0, beta);
+            for (int p = 0; p < k; p++) {
+                vrow b = vload(B + (size_t)p * ldb + j0);
+                size_t o = p * sp;
+                s0 += (alpha * a0[o]) * b;
+                s1 += (alpha * a1[o]) * b;
+                s2 += (alpha * a2[o]) * b;
+                s3 += (alpha * a3[o]) * b;
+            }
+            vstore(c0 + j0, s0), vstore(c1 + j0, s1), vstore(c2 + j0, s2), vstore(c3 + j0, s3);
+        }
+    }
+    for (; i < m; i++) {
+        const nn_real *a = A + i * si;
+        nn_real *c = C + (size_t)i * ldc;
+        for (int j0 = 0; j0 < nfull; j0 += BW) {
+            vrow s = vstart(c + j0, beta);
+            for (int p = 0; p < k; p++) s += (alpha * a[p * sp]) * vload(B + (size_t)p * ldb + j0);
+            vstore(c + j0, s);
+        }
+    }
+    /* The last n % BW columns (all of a narrow output such as n = 2): a running sum per element. */
+    if (nfull == n) return;
+    for (i = 0; i < m; i++) {
+        nn_real *c = C + (size_t)i * ldc;
+        for (int j = nfull; j < n; j++) {
+            nn_real sum = beta == 0 ? 0 : beta * c[j];
+            for (int p = 0; p < k; p++) sum += alpha * A[i * si + p * sp] * B[(size_t)p * ldb + j];
+            c[j] = sum;
+        }
+    }
+}
 
 static void gemm_tiny(int ta, int tb, int m, int n, int k, nn_real alpha, const nn_real *A, int lda,
                       const nn_real *B, int ldb, nn_real beta, nn_real *C, int ldc)
 {
-    for (int i = 0; i < m; i++) {
-        nn_real *c = C + (size_t)i * ldc;
-        if (beta == 0)
-            for (int j = 0; j < n; j++) c[j] = 0;
-        else if (beta != 1)
-            for (int j = 0; j < n; j++) c[j] *= beta;
-        for (int p = 0; p < k; p++) {
-            nn_real a = alpha * (ta ? A[(size_t)p * lda + i] : A[(size_t)i * lda + p]);
-            if (!tb) {
-                const nn_real *b = B + (size_t)p * ldb;
-                for (int j = 0; j < n; j++) c[j] += a * b[j];
-            } else {
-                for (int j = 0; j < n; j++) c[j] += a * B[(size_t)j * ldb + p];
-            }
-        }
+    nn_real bt[NN_TINY_GEMM]; /* op(B) as k x n rows when B comes transposed; n * k <= NN_TINY_GEMM */
+    if (tb) {
+        for (int p = 0; p < k; p++)
+            for (int j = 0; j < n; j++) bt[(size_t)p * n + j] = B[(size_t)j * ldb + p];
+        B = bt;
+        ldb = n;
     }
+    if (ta) gemm_rows(m, n, k, alpha, A, 1, (size_t)lda, B, ldb, beta, C, ldc);
+    else gemm_rows(m, n, k, alpha, A, (size_t)lda, 1, B, ldb, beta, C, ldc);
 }
 
 void nn_gemm(int ta, int tb, int m, int n, int k, nn_real alpha, const nn_real *A, int lda,
              const nn_real *B, int ldb, nn_real beta, nn_real *C, int ldc)
 {
     if (m <= 0 || n <= 0) return;
-    if ((long)m * n * k <= NN_TINY_GEMM) {
+    if ((long)m * n * k <= NN_TINY_GEMM && n >= BW && (!tb || k <= 8)) {
         gemm_tiny(ta, tb, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc);
         return;
     }

@@ -1,0 +1,315 @@
+/* nnlab-bench.c: training throughput of an MLP against the matrix-multiply bound, and ns/element of every activation. */
+#define _POSIX_C_SOURCE 200809L
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include "nnlab.h"
+#include "gemm.h"
+
+static const char usage[] =
+    "usage: nnlab-bench [--threads T] [--batch B] [--widths W0,W1,...,WL] [--act SPEC] [--seconds S]\n"
+    "       nnlab-bench --suite [--seconds S]     W1, W2, W3 at 1 and 2 threads, as a table\n"
+    "       nnlab-bench --quick                   a few short runs (CI: proves the program works)\n"
+    "       nnlab-bench --acts [--n N]            ns per element of forward+backward, every activation\n"
+    "One run prints: samples_per_s=N gemm_bound_samples_per_s=M ratio=R peak_rss_kb=K gemm_share=G\n"
+    "(defaults: --threads 1 --batch 256 --widths 784,1024,1024,10 --act relu --seconds 3).\n"
+    "Each run is a steady-state training step (forward, softmax cross-entropy, backward, SGD momentum 0.9)\n"
+    "on random data, in its own process so that its peak memory is its own.\n";
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+typedef struct workload {
+    const char *name;
+    int widths[16], nw;
+    int batch, threads;
+    const char *act;
+    double seconds;
+} workload;
+
+typedef struct result {
+    double samples_per_s, bound, ratio, gemm_share, gflops_peak;
+    long rss_kb;
+} result;
+
+/* Peak rate of the library's matrix product on a large square problem, GFLOP/s: best of a few reps. */
+static double peak_gflops(int n)
+{
+    size_t sz = (size_t)n * n;
+    nn_real *a = malloc(sz * sizeof *a), *b = malloc(sz * sizeof *b), *c = malloc(sz * sizeof *c);
+    if (!a || !b || !c) return NAN;
+    for (size_t i = 0; i < sz; i++) a[i] = (nn_real)((i % 7) - 3) * 0.1f, b[i] = (nn_real)((i % 5) - 2) * 0.1f;
+    nn_gemm(0, 0, n, n, n, 1, a, n, b, n, 0, c, n); /* warm: threads started, pages touched */
+    double best = INFINITY;
+    for (int r = 0; r < 5; r++) {
+        double t0 = now();
+        nn_gemm(0, 0, n, n, n, 1, a, n, b, n, 0, c, n);
+        double t = now() - t0;
+        if (t < best) best = t;
+    }
+    free(a), free(b), free(c);
+    return 2.0 * n * (double)n * n / best / 1e9;
+}
+
+/* Floating-point work of one training step: per dense layer X.W, dW = X^T dY and (except the first) dX. */
+static double step_flops(const workload *w)
+{
+    double f = 0;
+    for (int i = 0; i + 1 < w->nw; i++) f += 2.0 * w->batch * w->widths[i] * w->widths[i + 1] * (i ? 3 : 2);
+    return f;
+}
+
+static const char *arch_of(const workload *w, char *buf, size_t size)
+{
+    size_t k = 0;
+    for (int i = 1; i < w->nw; i++) {
+        k += (size_t)snprintf(buf + k, size - k, "%sdense:%d", i > 1 ? "," : "", w->widths[i]);
+        if (i + 1 < w->nw) k += (size_t)snprintf(buf + k, size - k, ",%s", w->act);
+    }
+    return buf;
+}
+
+/* Seconds per step of the step's matrix products alone, same shapes and calls as the dense layers make. */
+static double gemm_seconds(const workload *w, double budget)
+{
+    int B = w->batch, maxw = 0;
+    for (int i = 0; i < w->nw; i++) maxw = w->widths[i] > maxw ? w->widths[i] : maxw;
+    size_t big = (size_t)maxw * maxw, act = (size_t)B * maxw;
+    nn_real *W = calloc(big, sizeof *W), *G = calloc(big, sizeof *G), *X = calloc(act, sizeof *X);
+    nn_real *Y = calloc(act, sizeof *Y), *D = calloc(act, sizeof *D);
+    if (!W || !G || !X || !Y || !D) return NAN;
+    long steps = 0;
+    double t0 = now(), t;
+    do {
+        for (int i = 0; i + 1 < w->nw; i++) {
+            int in = w->widths[i], out = w->widths[i + 1];
+            nn_gemm(0, 0, B, out, in, 1, X, in, W, out, 1, Y, out);
+            nn_gemm(1, 0, in, out, B, 1, X, in, D, out, 1, G, out);
+            if (i) nn_gemm(0, 1, B, in, out, 1, D, out, W, out, 0, X, in);
+        }
+        steps++;
+    } while ((t = now() - t0) < budget);
+    free(W), free(G), free(X), free(Y), free(D);
+    return t / (double)steps;
+}
+
+static int run_workload(const workload *w, result *r)
+{
+    memset(r, 0, sizeof *r);
+    nn_set_threads(w->threads);
+    char arch[1024];
+    nn_model *m = nn_model_from_spec(w->widths[0], arch_of(w, arch, sizeof arch), NN_LOSS_SOFTMAX_XENT, 1);
+    nn_optim *o = nn_optim_sgd(0.01, 0.9, 0, 0, 0);
+    if (!m || !o) {
+        fprintf(stderr, "nnlab-bench: %s\n", nn_errmsg());
+        return -1;
+    }
+    int B = w->batch, in = w->widths[0], classes = w->widths[w->nw - 1];
+    nn_real *x = malloc((size_t)B * in * sizeof *x), *y = malloc((size_t)B * sizeof *y);
+    if (!x || !y) return -1;
+    nn_rng g;
+    nn_rng_seed(&g, 7);
+    for (size_t i = 0; i < (size_t)B * in; i++) x[i] = (nn_real)nn_rng_normal(&g);
+    for (int i = 0; i < B; i++) y[i] = (nn_real)(i % classes);
+    double loss;
+    /* Warm-up: buffers sized, optimizer state allocated, OpenBLAS threads running. */
+    double t0 = now();
+    for (int i = 0; i < 3 || now() - t0 < 0.1 * w->seconds; i++)
+        if (nn_train_step(m, o, x, y, B, &loss) != NN_OK) {
+            fprintf(stderr, "nnlab-bench: %s\n", nn_errmsg());
+            return -1;
+        }
+    long steps = 0;
+    double t;
+    t0 = now();
+    do {
+        nn_train_step(m, o, x, y, B, &loss);
+        steps++;
+    } while ((t = now() - t0) < w->seconds);
+    double step_s = t / (double)steps;
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    r->rss_kb = ru.ru_maxrss;
+    r->samples_per_s = B / step_s;
+    r->gemm_share = gemm_seconds(w, w->seconds / 3) / step_s;
+    nn_model_free(m);
+    nn_optim_free(o);
+    free(x);
+    free(y);
+    /* Last: the large product's buffers must not count in the step's peak memory. */
+    r->gflops_peak = peak_gflops(w->seconds < 0.5 ? 1024 : 2048);
+    r->bound = r->gflops_peak * 1e9 / (step_flops(w) / B);
+    r->ratio = r->samples_per_s / r->bound;
+    return 0;
+}
+
+/* Runs w in a child process (its own peak memory, its own OpenBLAS thread pool). */
+static int run_forked(const workload *w, result *r)
+{
+    int fd[2];
+    if (pipe(fd)) return -1;
+    fflush(stdout);
+    pid_t pid = fork();
+    if (pid < 0) return -1;
+    if (pid == 0) {
+        close(fd[0]);
+        result res;
+        int rc = run_workload(w, &res);
+        if (rc == 0 && write(fd[1], &res, sizeof res) != (ssize_t)sizeof res) rc = -1;
+        _exit(rc ? 1 : 0);
+    }
+    close(fd[1]);
+    ssize_t n = read(fd[0], r, sizeof *r);
+    close(fd[0]);
+    int st;
+    waitpid(pid, &st, 0);
+    return n == (ssize_t)sizeof *r && WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -1;
+}
+
+static void print_line(const result *r)
+{
+    printf("samples_per_s=%.0f gemm_bound_samples_per_s=%.0f ratio=%.3f peak_rss_kb=%ld gemm_share=%.3f "
+           "peak_gflops=%.1f\n",
+           r->samples_per_s, r->bound, r->ratio, r->rss_kb, r->gemm_share, r->gflops_peak);
+}
+
+static int suite(double seconds, int quick)
+{
+    static const workload base[] = {
+        {"W1 2-16-16-2", {2, 16, 16, 2}, 4, 32, 1, "relu", 0},
+        {"W2 64-256-256-10", {64, 256, 256, 10}, 4, 64, 1, "relu", 0},
+        {"W3 784-1024-1024-10", {784, 1024, 1024, 10}, 4, 256, 1, "relu", 0},
+    };
+    printf("| workload | batch | threads | samples/s | gemm bound | ratio | matrix products / step | peak RSS |\n"
+           "|---|---|---|---|---|---|---|---|\n");
+    int rc = 0;
+    for (int i = 0; i < 3; i++)
+        for (int th = 1; th <= (quick ? 1 : 2); th++) {
+            workload w = base[i];
+            w.threads = th;
+            w.seconds = seconds;
+            result r;
+            if (run_forked(&w, &r)) {
+                fprintf(stderr, "nnlab-bench: %s at %d threads failed\n", w.name, th);
+                rc = 1;
+                continue;
+            }
+            char bound[32] = "(overhead-bound)";
+            if (i > 0) snprintf(bound, sizeof bound, "%.0f", r.bound);
+            printf("| %s | %d | %d | %.0f | %s | %.0f%% | %.0f%% | %.1f MB |\n", w.name, w.batch, th, r.samples_per_s,
+                   bound, 100 * r.ratio, 100 * r.gemm_share, r.rss_kb / 1024.0);
+            fflush(stdout);
+        }
+    return rc;
+}
+
+/* ns per element of forward then backward for every activation (default parameters, inference-mode
+ * kernels; learnable ones through the same kernels with their default parameters). */
+static int bench_acts(size_t n, double seconds)
+{
+    nn_real *x = malloc(n * sizeof *x), *y = malloc(n * sizeof *y), *dy = malloc(n * sizeof *dy),
+            *dx = malloc(n * sizeof *dx);
+    if (!x || !y || !dy || !dx) return 1;
+    nn_rng g;
+    nn_rng_seed(&g, 3);
+    for (size_t i = 0; i < n; i++) x[i] = (nn_real)(6 * nn_rng_uniform(&g) - 3), dy[i] = (nn_real)nn_rng_normal(&g);
+    printf("| activation | forward ns/elem | backward ns/elem | total ns/elem |\n|---|---|---|---|\n");
+    for (int id = 0; id < NN_ACT_COUNT; id++) {
+        nn_act a = nn_act_default((nn_act_id)id);
+        double bf = INFINITY, bb = INFINITY, t0 = now();
+        for (int r = 0; r < 3 || now() - t0 < seconds; r++) {
+            double t1 = now();
+            nn_act_forward(&a, x, y, n);
+            double t2 = now();
+            nn_act_backward(&a, x, y, dy, dx, n);
+            double t3 = now();
+            bf = fmin(bf, t2 - t1);
+            bb = fmin(bb, t3 - t2);
+        }
+        printf("| %s | %.2f | %.2f | %.2f |\n", nn_act_info_of((nn_act_id)id)->name, 1e9 * bf / n, 1e9 * bb / n,
+               1e9 * (bf + bb) / n);
+    }
+    free(x), free(y), free(dy), free(dx);
+    return 0;
+}
+
+static int parse_widths(const char *s, workload *w)
+{
+    w->nw = 0;
+    for (const char *p = s; *p;) {
+        char *end;
+        long v = strtol(p, &end, 10);
+        if (end == p || v < 1 || v > 1 << 20 || w->nw == 16) return -1;
+        w->widths[w->nw++] = (int)v;
+        p = *end == ',' ? end + 1 : end;
+        if (*end && *end != ',') return -1;
+    }
+    return w->nw >= 2 ? 0 : -1;
+}
+
+int main(int argc, char **argv)
+{
+    workload w = {"custom", {784, 1024, 1024, 10}, 4, 256, 1, "relu", 3};
+    int do_suite = 0, quick = 0, acts = 0;
+    long n = 1 << 20;
+    enum { O_THREADS = 256, O_BATCH, O_WIDTHS, O_ACT, O_SECONDS, O_SUITE, O_QUICK, O_ACTS, O_N, O_HELP };
+    static const struct option opts[] = {
+        {"threads", required_argument, NULL, O_THREADS}, {"batch", required_argument, NULL, O_BATCH},
+        {"widths", required_argument, NULL, O_WIDTHS},   {"act", required_argument, NULL, O_ACT},
+        {"seconds", required_argument, NULL, O_SECONDS}, {"suite", no_argument, NULL, O_SUITE},
+        {"quick", no_argument, NULL, O_QUICK},           {"acts", no_argument, NULL, O_ACTS},
+        {"n", required_argument, NULL, O_N},             {"help", no_argument, NULL, O_HELP},
+        {NULL, 0, NULL, 0},
+    };
+    int c, bad = 0;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
+        char *end = NULL;
+        switch (c) {
+        case O_THREADS: w.threads = (int)strtol(optarg, &end, 10), bad |= *end || w.threads < 1; break;
+        case O_BATCH: w.batch = (int)strtol(optarg, &end, 10), bad |= *end || w.batch < 1; break;
+        case O_WIDTHS: bad |= parse_widths(optarg, &w) != 0; break;
+        case O_ACT: w.act = optarg; break;
+        case O_SECONDS: w.seconds = strtod(optarg, &end), bad |= *end || !(w.seconds > 0); break;
+        case O_SUITE: do_suite = 1; break;
+        case O_QUICK: quick = 1; break;
+        case O_ACTS: acts = 1; break;
+        case O_N: n = strtol(optarg, &end, 10), bad |= *end || n < 1; break;
+        case O_HELP: fputs(usage, stdout); return 0;
+        default: bad = 1;
+        }
+        if (bad) {
+            fprintf(stderr, "nnlab-bench: bad option or value '%s'\n%s", argv[optind - 1], usage);
+            return 2;
+        }
+    }
+    if (optind < argc) {
+        fprintf(stderr, "nnlab-bench: unexpected argument '%s'\n%s", argv[optind], usage);
+        return 2;
+    }
+    if (acts) return bench_acts((size_t)n, quick ? 0.01 : 0.2);
+    if (quick) {
+        int rc = suite(0.3, 1);
+        return rc | bench_acts(1 << 14, 0.001);
+    }
+    if (do_suite) return suite(w.seconds, 0);
+    nn_act probe;
+    if (nn_act_parse(w.act, &probe) != NN_OK) {
+        fprintf(stderr, "nnlab-bench: --act: %s\n", nn_errmsg());
+        return 2;
+    }
+    result r;
+    if (run_forked(&w, &r)) return 1;
+    print_line(&r);
+    return 0;
+}
