@@ -75,6 +75,26 @@ static double penalise(nn_model *m, double gl1, double gl2)
     return pen;
 }
 
+/* 1 if no value is Inf or NaN. An exponent of all ones marks exactly those; OR-ing integer tests vectorises,
+ * where a floating-point sum would run as one serial chain (and overflow on large finite values). */
+static int all_finite(const nn_real *v, size_t n)
+{
+#ifdef NNLAB_DOUBLE
+    typedef uint64_t bits;
+    const bits EXP = 0x7ff0000000000000ull;
+#else
+    typedef uint32_t bits;
+    const bits EXP = 0x7f800000u;
+#endif
+    bits bad = 0;
+    for (size_t i = 0; i < n; i++) {
+        bits u;
+        memcpy(&u, &v[i], sizeof u);
+        bad |= (u & EXP) == EXP;
+    }
+    return !bad;
+}
+
 /* One step; the update is skipped (and NN_ENONFINITE returned) when the loss or a gradient is not finite,
  * so the parameters stay at their last finite values. */
 static nn_status step(nn_model *m, nn_optim *o, const nn_real *x, const nn_real *y, int rows,
@@ -89,9 +109,7 @@ static nn_status step(nn_model *m, nn_optim *o, const nn_real *x, const nn_real 
     l += penalise(m, opt ? opt->l1 : 0, opt ? opt->l2 : 0);
     if (loss) *loss = l;
     if (!isfinite(l)) return nn_fail(NN_ENONFINITE, "the loss is %g", l);
-    double sq = 0;
-    for (size_t i = 0; i < m->nparams; i++) sq += (double)m->grads[i] * m->grads[i];
-    if (!isfinite(sq)) return nn_fail(NN_ENONFINITE, "a gradient is not finite (loss %g)", l);
+    if (!all_finite(m->grads, m->nparams)) return nn_fail(NN_ENONFINITE, "a gradient is not finite (loss %g)", l);
     if (opt && opt->clip_value > 0) nn_clip_grad_value(m->grads, m->nparams, opt->clip_value);
     if (opt && opt->clip_norm > 0) nn_clip_grad_norm(m->grads, m->nparams, opt->clip_norm);
     return nn_optim_step(o, m->params, m->grads, m->nparams);
