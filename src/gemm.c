@@ -133,7 +133,7 @@ void nn_gemm(int ta, int tb, int m, int n, int k, nn_real alpha, const nn_real *
         gemm_tiny(ta, tb, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc);
         return;
     }
-    if (!ta && !tb && n % BW && k >= 32 && (long)n * k <= NN_DOT_MAX && (long)m * n * k <= 1000000L) {
+    if (!ta && !tb && n % BW && (long)n * k <= NN_DOT_MAX && (long)m * n * k <= 1000000L) {
         gemm_dots(m, n, k, alpha, A, lda, B, ldb, beta, C, ldc);
         return;
     }
