@@ -100,27 +100,31 @@ static void gemm_tiny(int ta, int tb, int m, int n, int k, nn_real alpha, const 
 }
 
 /* C = alpha * A * B + beta * C for a C whose rows are not whole vectors (n % BW != 0): each element is a dot
- * product of a row of A with a row of B^T, both contiguous, summed in BW lanes. Used where OpenBLAS 0.3.21's
- * small-matrix kernel for this case calls malloc on every product (bench/README.md). n * k <= NN_DOT_MAX. */
+ * product of a row of A with a row of B^T, both contiguous, summed in BW lanes; B^T is built a block of
+ * columns at a time in a fixed stack buffer. Used where OpenBLAS 0.3.21's small-matrix kernel for this case
+ * calls malloc on every product (bench/README.md). k <= NN_DOT_MAX. */
 #define NN_DOT_MAX 8192
 static void gemm_dots(int m, int n, int k, nn_real alpha, const nn_real *A, int lda, const nn_real *B, int ldb,
                       nn_real beta, nn_real *C, int ldc)
 {
     nn_real bt[NN_DOT_MAX];
-    for (int p = 0; p < k; p++)
-        for (int j = 0; j < n; j++) bt[(size_t)j * k + p] = B[(size_t)p * ldb + j];
-    int kfull = k - k % BW;
-    for (int i = 0; i < m; i++) {
-        const nn_real *a = A + (size_t)i * lda;
-        nn_real *c = C + (size_t)i * ldc;
-        for (int j = 0; j < n; j++) {
-            const nn_real *b = bt + (size_t)j * k;
-            vrow s = {0};
-            for (int p = 0; p < kfull; p += BW) s += vload(a + p) * vload(b + p);
-            nn_real sum = 0;
-            for (int l = 0; l < BW; l++) sum += s[l];
-            for (int p = kfull; p < k; p++) sum += a[p] * b[p];
-            c[j] = (beta == 0 ? 0 : beta * c[j]) + alpha * sum;
+    int kfull = k - k % BW, jb = NN_DOT_MAX / k;
+    for (int j0 = 0; j0 < n; j0 += jb) {
+        int nj = n - j0 < jb ? n - j0 : jb;
+        for (int p = 0; p < k; p++)
+            for (int j = 0; j < nj; j++) bt[(size_t)j * k + p] = B[(size_t)p * ldb + j0 + j];
+        for (int i = 0; i < m; i++) {
+            const nn_real *a = A + (size_t)i * lda;
+            nn_real *c = C + (size_t)i * ldc + j0;
+            for (int j = 0; j < nj; j++) {
+                const nn_real *b = bt + (size_t)j * k;
+                vrow s = {0};
+                for (int p = 0; p < kfull; p += BW) s += vload(a + p) * vload(b + p);
+                nn_real sum = 0;
+                for (int l = 0; l < BW; l++) sum += s[l];
+                for (int p = kfull; p < k; p++) sum += a[p] * b[p];
+                c[j] = (beta == 0 ? 0 : beta * c[j]) + alpha * sum;
+            }
         }
     }
 }
@@ -133,7 +137,7 @@ void nn_gemm(int ta, int tb, int m, int n, int k, nn_real alpha, const nn_real *
         gemm_tiny(ta, tb, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc);
         return;
     }
-    if (!ta && !tb && n % BW && (long)n * k <= NN_DOT_MAX && (long)m * n * k <= 1000000L) {
+    if (!ta && !tb && n % BW && k <= NN_DOT_MAX && (long)m * n * k <= 1000000L) {
         gemm_dots(m, n, k, alpha, A, lda, B, ldb, beta, C, ldc);
         return;
     }

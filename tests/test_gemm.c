@@ -8,6 +8,7 @@ START_TEST(matches_reference)
     static const int shapes[][3] = {
         {32, 16, 2}, {2, 16, 32}, {4, 32, 8}, {5, 17, 3},   /* direct loop, full and partial blocks */
         {32, 1, 64}, {64, 10, 256}, {7, 3, 33}, {16, 100, 64}, /* dot products (narrow rows, long k) */
+        {8, 100, 100}, {3, 37, 300},                             /* dot products over several column blocks */
         {32, 16, 16}, {64, 256, 64}, {3, 5, 7}, {1, 1, 1},  /* OpenBLAS */
     };
     nn_rng r;
