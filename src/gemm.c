@@ -20,23 +20,12 @@
 #define MR 4  /* rows of C computed together: independent sums hide the latency of each multiply-add */
 
 /* A row of BW reals as one value: GCC and Clang keep a few of these in vector registers, where a 2-D array
- * of accumulators ends up on the stack. memcpy moves them from and to unaligned rows. */
+ * of accumulators ends up on the stack. memcpy moves them from and to unaligned rows. They are never passed
+ * to or returned from a function, whose ABI for wide vectors would depend on the target's flags. */
 typedef nn_real vrow __attribute__((vector_size(BW * sizeof(nn_real))));
-
-static inline vrow vload(const nn_real *p)
-{
-    vrow v;
-    memcpy(&v, p, sizeof v);
-    return v;
-}
-
-static inline void vstore(nn_real *p, vrow v) { memcpy(p, &v, sizeof v); }
-
-static inline vrow vstart(const nn_real *c, nn_real beta)
-{
-    vrow z = {0};
-    return beta == 0 ? z : beta * vload(c);
-}
+#define VLOAD(p) __extension__({ vrow v_; memcpy(&v_, (p), sizeof v_); v_; })
+#define VSTORE(p, v) __extension__({ vrow t_ = (v); memcpy((p), &t_, sizeof t_); })
+#define VSTART(c, beta) ((beta) == 0 ? (vrow){0} : (beta) * VLOAD(c))
 
 /* C = alpha * op(A) * B + beta * C where op(A)[i][p] = A[i * si + p * sp] and B is k x n row-major.
  * Blocks of MR rows x BW columns of C are accumulated in registers over all of p and stored once:
@@ -51,26 +40,26 @@ static void gemm_rows(int m, int n, int k, nn_real alpha, const nn_real *A, size
         const nn_real *a0 = A + i * si, *a1 = a0 + si, *a2 = a1 + si, *a3 = a2 + si;
         nn_real *c0 = C + (size_t)i * ldc, *c1 = c0 + ldc, *c2 = c1 + ldc, *c3 = c2 + ldc;
         for (int j0 = 0; j0 < nfull; j0 += BW) {
-            vrow s0 = vstart(c0 + j0, beta), s1 = vstart(c1 + j0, beta), s2 = vstart(c2 + j0, beta),
-                 s3 = vstart(c3 + j0, beta);
+            vrow s0 = VSTART(c0 + j0, beta), s1 = VSTART(c1 + j0, beta), s2 = VSTART(c2 + j0, beta),
+                 s3 = VSTART(c3 + j0, beta);
             for (int p = 0; p < k; p++) {
-                vrow b = vload(B + (size_t)p * ldb + j0);
+                vrow b = VLOAD(B + (size_t)p * ldb + j0);
                 size_t o = p * sp;
                 s0 += (alpha * a0[o]) * b;
                 s1 += (alpha * a1[o]) * b;
                 s2 += (alpha * a2[o]) * b;
                 s3 += (alpha * a3[o]) * b;
             }
-            vstore(c0 + j0, s0), vstore(c1 + j0, s1), vstore(c2 + j0, s2), vstore(c3 + j0, s3);
+            VSTORE(c0 + j0, s0), VSTORE(c1 + j0, s1), VSTORE(c2 + j0, s2), VSTORE(c3 + j0, s3);
         }
     }
     for (; i < m; i++) {
         const nn_real *a = A + i * si;
         nn_real *c = C + (size_t)i * ldc;
         for (int j0 = 0; j0 < nfull; j0 += BW) {
-            vrow s = vstart(c + j0, beta);
-            for (int p = 0; p < k; p++) s += (alpha * a[p * sp]) * vload(B + (size_t)p * ldb + j0);
-            vstore(c + j0, s);
+            vrow s = VSTART(c + j0, beta);
+            for (int p = 0; p < k; p++) s += (alpha * a[p * sp]) * VLOAD(B + (size_t)p * ldb + j0);
+            VSTORE(c + j0, s);
         }
     }
     /* The last n % BW columns (all of a narrow output such as n = 2): a running sum per element. */
@@ -119,7 +108,7 @@ static void gemm_dots(int m, int n, int k, nn_real alpha, const nn_real *A, int 
             for (int j = 0; j < nj; j++) {
                 const nn_real *b = bt + (size_t)j * k;
                 vrow s = {0};
-                for (int p = 0; p < kfull; p += BW) s += vload(a + p) * vload(b + p);
+                for (int p = 0; p < kfull; p += BW) s += VLOAD(a + p) * VLOAD(b + p);
                 nn_real sum = 0;
                 for (int l = 0; l < BW; l++) sum += s[l];
                 for (int p = kfull; p < k; p++) sum += a[p] * b[p];
