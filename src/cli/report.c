@@ -590,10 +590,11 @@ int report_suite_html(const char *dir, const cmp_task *const *tasks, int n, int 
         fprintf(f, "</a>: %d rows, %d features, %d classes, %d epochs, %d seed%s</li>\n", t->rows, t->cols, t->classes,
                 t->epochs, t->nseeds, t->nseeds == 1 ? "" : "s");
     }
-    fputs("</ul>\n<h2>Mean validation accuracy</h2>\n<p>Rows: activations in the order given; columns: tasks. The "
-          "best of each task is in bold; &plusmn; is the standard deviation over seeds.</p>\n"
-          "<div class=\"wrap\"><table id=\"summary\">\n<thead><tr><th>#</th><th>activation</th>",
-          f);
+    const char *rows = n > 0 ? col_name(tasks[0], 0) : "activation";
+    fprintf(f, "</ul>\n<h2>Mean validation accuracy</h2>\n<p>Rows: %ss in the order given; columns: tasks. The "
+               "best of each task is in bold; &plusmn; is the standard deviation over seeds.</p>\n"
+               "<div class=\"wrap\"><table id=\"summary\">\n<thead><tr><th>#</th><th>%s</th>",
+            rows, rows);
     for (int i = 0; i < n; i++) {
         fputs("<th>", f);
         h_esc(f, tasks[i]->name);
