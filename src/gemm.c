@@ -16,6 +16,10 @@
 #define NN_TINY_GEMM 1024
 #endif
 
+#ifndef NN_GEMM_SMP_MIN
+#define NN_GEMM_SMP_MIN 8000000L
+#endif
+
 #define BW 16 /* columns of C kept in registers at once */
 #define MR 4  /* rows of C computed together: independent sums hide the latency of each multiply-add */
 
@@ -128,6 +132,16 @@ void nn_gemm(int ta, int tb, int m, int n, int k, nn_real alpha, const nn_real *
     }
     if (!ta && !tb && n % BW && k <= NN_DOT_MAX && (long)m * n * k <= 1000000L) {
         gemm_dots(m, n, k, alpha, A, lda, B, ldb, beta, C, ldc);
+        return;
+    }
+    /* OpenBLAS splits products over its threads from a few million multiply-adds on, where two threads
+     * measured slower than one on the 64-256-256 shapes (bench/README.md): smaller ones run on one. */
+    int nt = openblas_get_num_threads();
+    if (nt > 1 && (long)m * n * k < NN_GEMM_SMP_MIN) {
+        openblas_set_num_threads(1);
+        CBLAS_GEMM(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans, m, n, k,
+                   alpha, A, lda, B, ldb, beta, C, ldc);
+        openblas_set_num_threads(nt);
         return;
     }
     CBLAS_GEMM(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans, m, n, k,

@@ -80,8 +80,9 @@ nn_status nn_evaluate(nn_model *m, const nn_dataset *d, int batch_size, double *
  * handler). A fit started later does not see the request. */
 void nn_request_stop(void);
 
-/* Threads used by matrix products and anything else the library parallelises. n <= 0 takes
- * NNLAB_THREADS from the environment, else the number of cores. */
+/* Threads used by matrix products (OpenBLAS's, process-wide) and anything else the library parallelises.
+ * n <= 0 takes NNLAB_THREADS from the environment, else the number of cores. Products below about 8 million
+ * multiply-adds run on one thread whatever n is, since splitting them measured slower. */
 void nn_set_threads(int n);
 int nn_get_threads(void);
 
