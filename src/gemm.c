@@ -1,4 +1,4 @@
-/* gemm.c: matrix products through OpenBLAS's CBLAS, with a direct loop for products too small to pay BLAS's call overhead. */
+/* gemm.c: matrix products through OpenBLAS's CBLAS, with direct vectorised loops where they beat it or where it would allocate. */
 #include <cblas.h>
 #include <string.h>
 #include "gemm.h"

@@ -325,14 +325,14 @@ int report_json(const cmp_task *t)
         js_str(f, A->arch);
         fputs(", \"optimizer\": ", f);
         js_str(f, A->opt);
-        fputs(", \"clip_norm\": ", f);
-        js_num(f, A->clip_norm);
-        fputs(", \"clip_value\": ", f);
-        js_num(f, A->clip_value);
-        fputs(", \"l1\": ", f);
-        js_num(f, A->l1);
-        fputs(", \"l2\": ", f);
-        js_num(f, A->l2);
+        const struct {
+            const char *key;
+            double v;
+        } remedies[] = {{"clip_norm", A->clip_norm}, {"clip_value", A->clip_value}, {"l1", A->l1}, {"l2", A->l2}};
+        for (size_t r = 0; r < sizeof remedies / sizeof remedies[0]; r++) {
+            fprintf(f, ", \"%s\": ", remedies[r].key);
+            js_num(f, remedies[r].v);
+        }
         fprintf(f, ", \"runs\": %d, \"diverged\": %d, \"target_reached\": %d,\n     \"summary\": {", A->nruns, A->diverged,
                 A->reached);
         js_stat(f, "train_acc", &A->train_acc);

@@ -43,7 +43,8 @@ static const char train_help[] =
     "Ctrl-C stops after the current batch, saves what was trained and exits with status 1.\n"
     "With --resume only --data, --epochs, --save, --history, --threads and --quiet may be given.\n";
 
-enum { OPT_DATA = 256, OPT_ARCH, OPT_LOSS, OPT_OPT, OPT_SCHED, OPT_EPOCHS, OPT_BATCH, OPT_SEED, OPT_VAL,
+/* OPT_ARCH .. OPT_CLIPV are the settings a run records in its model, which --resume does not let change. */
+enum { OPT_DATA = 256, OPT_EPOCHS, OPT_ARCH, OPT_LOSS, OPT_OPT, OPT_SCHED, OPT_BATCH, OPT_SEED, OPT_VAL,
        OPT_PATIENCE, OPT_STD, OPT_L1, OPT_L2, OPT_CLIP, OPT_CLIPV, OPT_SAVE, OPT_HIST, OPT_RESUME, OPT_THREADS,
        OPT_QUIET, OPT_HELP, OPT_MODEL };
 
@@ -141,12 +142,12 @@ static int run_to_meta(const run *r, char *buf, size_t size)
 static int run_from_meta(char *text, run *r)
 {
     memset(r, 0, sizeof *r);
-    int seen = 0;
-    for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
+    const char *mark = "nnlab-train-run=1\n";
+    if (strncmp(text, mark, strlen(mark))) return -1;
+    for (char *line = strtok(text + strlen(mark), "\n"); line; line = strtok(NULL, "\n")) {
         char *v = strchr(line, '=');
         if (!v) return -1;
         *v++ = '\0';
-        seen++;
         if (!strcmp(line, "data")) r->data = v;
         else if (!strcmp(line, "schedule")) r->sched = *v ? v : NULL;
         else if (!strcmp(line, "rows")) r->rows = atoi(v);
@@ -164,9 +165,8 @@ static int run_from_meta(char *text, run *r)
         else if (!strcmp(line, "clip_value")) r->clip_value = strtod(v, NULL);
         else if (!strcmp(line, "next_epoch")) r->next_epoch = atoi(v);
         else if (!strcmp(line, "next_batch")) r->next_batch = atoi(v);
-        else seen--;
     }
-    return seen >= 17 && r->data && r->batch > 0 && r->epochs > 0 ? 0 : -1;
+    return r->data && r->batch > 0 && r->epochs > 0 && r->next_epoch >= 0 && r->next_batch >= 0 ? 0 : -1;
 }
 
 /* Progress, plus the position of the last finished batch: where a stopped run continues. */
@@ -219,16 +219,15 @@ static int load_resume(const char *path, nn_model **m, nn_optim **opt, run *r, c
 int cmd_train(int argc, char **argv)
 {
     const char *arch = NULL, *loss_name = NULL, *opt_spec = NULL, *save = NULL, *hist_path = NULL;
-    const char *resume = NULL, *fixed = NULL; /* fixed: first option a resumed run takes from its model */
+    const char *resume = NULL;
+    int fixed = 0; /* the first option given that a resumed run takes from its model instead */
     int threads = 0, epochs_given = 0;
     run R = {.epochs = 10, .batch = 32, .seed = 1};
     int c;
     opterr = 0;
     while ((c = getopt_long(argc, argv, ":", train_opts, NULL)) != -1) {
         int bad = 0;
-        if (!fixed && c != OPT_DATA && c != OPT_EPOCHS && c != OPT_SAVE && c != OPT_HIST && c != OPT_THREADS &&
-            c != OPT_QUIET && c != OPT_HELP && c != OPT_RESUME && c != '?' && c != ':')
-            fixed = argv[optind - 1 - (optarg && optarg == argv[optind - 1])];
+        if (!fixed && c >= OPT_ARCH && c <= OPT_CLIPV) fixed = c;
         switch (c) {
         case OPT_DATA: R.data = optarg; break;
         case OPT_ARCH: arch = optarg; break;
@@ -269,8 +268,10 @@ int cmd_train(int argc, char **argv)
         return CLI_USAGE;
     }
     if (resume && fixed) {
-        cli_error("train: %s cannot be given with --resume: a resumed run keeps the settings saved in %s "
-                  "(with --resume: --data, --epochs, --save, --history, --threads, --quiet)", fixed, resume);
+        const struct option *o = train_opts;
+        while (o->val != fixed) o++;
+        cli_error("train: --%s cannot be given with --resume: a resumed run keeps the settings saved in %s "
+                  "(with --resume: --data, --epochs, --save, --history, --threads, --quiet)", o->name, resume);
         return CLI_USAGE;
     }
     if (!R.data || (!arch && !resume)) {
