@@ -13,6 +13,9 @@
 #define CLI_ERR 1   /* runtime error (bad file, training failure) */
 #define CLI_USAGE 2 /* usage error (unknown option, bad spec, missing argument) */
 
+/* The optimizer of `train` and `compare` when --opt is not given (chosen by the measurement in docs/defaults.md). */
+#define CLI_DEFAULT_OPT "sgd:lr=0.1,momentum=0.9"
+
 /* Subcommands (src/cli/<name>.c); argv[0] is the subcommand name. */
 int cmd_train(int argc, char **argv);
 int cmd_eval(int argc, char **argv);
@@ -89,6 +92,12 @@ int cli_parse_nonneg(const char *cmd, const char *opt, const char *s, double *ou
 int cli_parse_seed(const char *cmd, const char *s, uint64_t *out);
 /* The data directory cli_bundled_path searches. */
 const char *cli_data_dir(void);
+/* Diagnosis of a finished classification run, shared by train and compare so both say the same thing:
+ * 0 if it looks healthy, else 1 with one line in buf ("collapsed: ...; learning rate too high? <hint>").
+ * diverged: the run stopped on a non-finite loss; best/final: best and last validation accuracy;
+ * classes: class count. hint: the advice that fits the command (e.g. "try --tune-lr"). */
+int cli_diagnose_run(int diverged, double best_acc, double final_acc, int classes, const char *hint, char *buf,
+                     size_t size);
 /* Ends a live progress line (call after nn_fit before printing results). */
 void cli_progress_end(void);
 

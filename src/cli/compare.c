@@ -16,7 +16,7 @@
 #include "variants.h"
 
 #define DEFAULT_TEMPLATE "dense:32,ACT,dense:32,ACT,dense:C"
-#define DEFAULT_OPT "sgd:lr=0.1,momentum=0.9"
+#define DEFAULT_OPT CLI_DEFAULT_OPT
 #define DEFAULT_ACTS "relu,leaky_relu,prelu,elu,selu,gelu,silu,tanh,sigmoid"
 #define GRID 160 /* boundary image: GRID x GRID pixels */
 

@@ -22,7 +22,7 @@ static const char train_help[] =
     "  --data D          bundled data set name (see 'nnlab datasets') or CSV file (features..., label)\n"
     "  --arch SPEC       layers, e.g. dense:64,relu,dense:3 (grammar in docs/cli.md)\n"
     "  --loss L          softmax-xent (default), sigmoid-bce or mse\n"
-    "  --opt SPEC        optimizer (default sgd:lr=0.1,momentum=0.9), e.g. adam:lr=0.001\n"
+    "  --opt SPEC        optimizer (default " CLI_DEFAULT_OPT "), e.g. adam:lr=0.001\n"
     "  --schedule SPEC   learning-rate schedule: constant, step:step_size=10,gamma=0.1,\n"
     "                    exp:gamma=0.95, cosine:t_max=50,eta_min=0\n"
     "  --epochs N        epochs (default 10)\n"
@@ -306,7 +306,7 @@ int cmd_train(int argc, char **argv)
         if (!save) save = resume;
     } else {
         /* Specs are checked before the data is read so that a typo fails fast. */
-        opt = nn_optim_parse(opt_spec ? opt_spec : "sgd:lr=0.1,momentum=0.9");
+        opt = nn_optim_parse(opt_spec ? opt_spec : CLI_DEFAULT_OPT);
         if (!opt) {
             cli_error("train: --opt: %s", nn_errmsg());
             rc = CLI_USAGE;

@@ -327,3 +327,23 @@ void cli_progress_end(void)
 {
     close_bar();
 }
+
+/* A run "collapsed" when it learned and then lost it (final accuracy 0.2 or more below its best), or when it
+ * ends at chance: within 0.05 of the majority-free guess 1/classes. Either way the usual cause is a step
+ * too large for the loss surface, so the advice is the same. */
+int cli_diagnose_run(int diverged, double best_acc, double final_acc, int classes, const char *hint, char *buf,
+                     size_t size)
+{
+    double chance = classes > 1 ? 1.0 / classes : 0.5;
+    if (diverged)
+        snprintf(buf, size, "diverged (the loss became non-finite): learning rate too high? %s", hint);
+    else if (best_acc - final_acc >= 0.2)
+        snprintf(buf, size, "collapsed: final validation accuracy %.3f is far below its best %.3f: learning rate "
+                 "too high? %s", final_acc, best_acc, hint);
+    else if (final_acc <= chance + 0.05)
+        snprintf(buf, size, "at chance: final validation accuracy %.3f for %d classes: learning rate too high "
+                 "(or too low)? %s", final_acc, classes, hint);
+    else
+        return 0;
+    return 1;
+}
