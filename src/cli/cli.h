@@ -98,6 +98,13 @@ const char *cli_data_dir(void);
  * classes: class count. hint: the advice that fits the command (e.g. "try --tune-lr"). */
 int cli_diagnose_run(int diverged, double best_acc, double final_acc, int classes, const char *hint, char *buf,
                      size_t size);
+/* Every score the CLI prints goes through here, so that train and eval of the same model on the same rows
+ * print identical strings: "<prefix>loss=L" and, when classify, " <prefix>acc=A". */
+void cli_print_scores(const char *prefix, double loss, double acc, int classify);
+/* 1 if accuracy means something for model m on data d (class labels, and not a one-output mse regression). */
+int cli_scores_accuracy(const nn_model *m, const nn_dataset *d);
+/* Load --model `path` for subcommand cmd: CLI_OK, or CLI_USAGE (no path) / CLI_ERR after printing why. */
+int cli_load_model(const char *cmd, const char *path, nn_model **m);
 /* Ends a live progress line (call after nn_fit before printing results). */
 void cli_progress_end(void);
 

@@ -347,3 +347,31 @@ int cli_diagnose_run(int diverged, double best_acc, double final_acc, int classe
         return 0;
     return 1;
 }
+
+void cli_print_scores(const char *prefix, double loss, double acc, int classify)
+{
+    printf("%sloss=%.6g", prefix, loss);
+    if (classify) printf(" %sacc=%.6f", prefix, acc);
+}
+
+int cli_scores_accuracy(const nn_model *m, const nn_dataset *d)
+{
+    return d->nclasses >= 2 && !(nn_model_loss_kind(m) == NN_LOSS_MSE && nn_model_outputs(m) == 1);
+}
+
+int cli_load_model(const char *cmd, const char *path, nn_model **m)
+{
+    if (!path) {
+        cli_error("%s: --model is required (see 'nnlab %s --help')", cmd, cmd);
+        return CLI_USAGE;
+    }
+    *m = nn_model_load(path);
+    if (!*m) {
+        const char *msg = nn_errmsg();
+        /* The library's message names the file in most cases; add it when it does not. */
+        if (strstr(msg, path)) cli_error("%s: %s", cmd, msg);
+        else cli_error("%s: %s: %s", cmd, path, msg);
+        return CLI_ERR;
+    }
+    return CLI_OK;
+}
