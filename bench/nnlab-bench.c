@@ -259,6 +259,11 @@ static int parse_widths(const char *s, workload *w)
 
 int main(int argc, char **argv)
 {
+    if (nn_blas_reexec_best(argv, stderr) != NN_OK) fprintf(stderr, "nnlab-bench: %s\n", nn_errmsg());
+    nn_blas_facts bf;
+    nn_blas_info(&bf);
+    fprintf(stderr, "nnlab-bench: CPU %s, OpenBLAS core %s%s%s\n", bf.cpu[0] ? bf.cpu : "unknown", bf.core,
+            nn_blas_check() != NN_OK ? "; warning: " : "", nn_blas_check() != NN_OK ? nn_errmsg() : "");
     workload w = {"custom", {784, 1024, 1024, 10}, 4, 256, 1, "relu", 3};
     int do_suite = 0, quick = 0, acts = 0;
     long n = 1 << 20;

@@ -12,5 +12,6 @@
 #include "nnlab/optim.h"
 #include "nnlab/data.h"
 #include "nnlab/train.h"
+#include "nnlab/blas.h"
 
 #endif

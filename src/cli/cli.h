@@ -25,6 +25,7 @@ int cmd_trace(int argc, char **argv);
 int cmd_gradcheck(int argc, char **argv);
 int cmd_act(int argc, char **argv);
 int cmd_datasets(int argc, char **argv);
+int cmd_info(int argc, char **argv);
 
 /* "nnlab: <message>" on stderr. */
 void cli_error(const char *fmt, ...)

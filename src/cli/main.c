@@ -18,17 +18,19 @@ static const command commands[] = {
     {"gradcheck", cmd_gradcheck, "check backward gradients against finite differences"},
     {"act", cmd_act, "list activation functions, evaluate or plot one"},
     {"datasets", cmd_datasets, "list the bundled data sets, generate toy data sets"},
+    {"info", cmd_info, "version, build options, BLAS, its kernels and the CPU's vector extensions"},
 };
 enum { NCOMMANDS = sizeof commands / sizeof commands[0] };
 
 static void usage(FILE *f)
 {
-    fprintf(f, "usage: nnlab COMMAND [OPTIONS]\n"
+    fprintf(f, "usage: nnlab [--verbose] COMMAND [OPTIONS]\n"
                "       nnlab COMMAND --help\n"
                "       nnlab --version\n\n"
                "commands:\n");
     for (int i = 0; i < NCOMMANDS; i++) fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
-    fprintf(f, "\nexit status: 0 success, 1 runtime error, 2 usage error.\n"
+    fprintf(f, "\n--verbose says when nnlab restarts itself with better OpenBLAS kernels (docs/cli.md).\n"
+               "\nexit status: 0 success, 1 runtime error, 2 usage error.\n"
                "Documentation: docs/cli.md\n");
 }
 
@@ -42,6 +44,11 @@ static void list_commands(char *buf, size_t size)
 
 int main(int argc, char **argv)
 {
+    /* Before anything else runs: a restart with the right kernels keeps argv, so the child sees
+     * --verbose too and NNLAB_BLAS_REEXEC stops it from restarting again. */
+    int verbose = argc > 1 && !strcmp(argv[1], "--verbose");
+    if (nn_blas_reexec_best(argv, verbose ? stderr : NULL) != NN_OK) cli_error("%s", nn_errmsg());
+    if (verbose) argc--, argv++;
     char names[256];
     list_commands(names, sizeof names);
     if (argc < 2) {
