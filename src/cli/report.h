@@ -1,4 +1,4 @@
-/* report.h: the results of one nnlab compare task and the writers of its table, results.csv, results.json and index.html. */
+/* report.h: the results of one nnlab compare task and the writers of its table (report.c), results.csv, results.json (report_json.c) and HTML pages (report_html.c). */
 #ifndef NNLAB_CLI_REPORT_H
 #define NNLAB_CLI_REPORT_H
 
@@ -74,5 +74,23 @@ int report_json(const cmp_task *t);
 int report_html(const cmp_task *t);
 /* The suite's top index.html in dir, linking each task's sub-report <task name>/index.html. */
 int report_suite_html(const char *dir, const cmp_task *const *tasks, int n, int interrupted);
+
+/* Shared by the report writers (report.c, report_json.c, report_html.c). */
+
+/* The table's columns, in order; the same names head the stdout table, the HTML table and (with _mean / _std)
+ * results.csv, and docs/compare.md defines each. */
+enum { COL_ACT, COL_RUNS, COL_TRAIN_ACC, COL_VAL_ACC, COL_TRAIN_LOSS, COL_VAL_LOSS, COL_TARGET, COL_MS, COL_DEAD,
+       COL_GRAD, COL_HMEAN, COL_HSTD, NCOLS };
+struct report_column {
+    const char *name;
+    const char *help; /* HTML, one sentence or two */
+};
+extern const struct report_column report_columns[NCOLS];
+/* Column c's name for t (the first names what the rows vary: activation or variant). */
+const char *report_col_name(const cmp_task *t, int c);
+/* One table cell; pm is the mean/spread separator ("+-" on a terminal, "±" in HTML). */
+void report_cell(const cmp_task *t, const cmp_act *A, int col, const char *pm, char *buf, size_t size);
+/* A file `name` in t->dir opened atomically (cli_atomic_open); NULL after printing the error. */
+FILE *report_open(const cmp_task *t, const char *name, char *path, size_t psize, char *tmp, size_t tsize);
 
 #endif

@@ -1,0 +1,154 @@
+/* compare_opts.c: nnlab compare's command line: --help, the options, the --acts list. */
+#define _POSIX_C_SOURCE 200809L
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include "compare.h"
+
+static const char compare_help[] =
+    "usage: nnlab compare [--data D] [options]\n"
+    "Train the same architecture once per activation and seed, print a table (best first) on stdout\n"
+    "and write a report (results.csv, results.json, charts, index.html) into --out.\n"
+    "Without --data: the bundled suite xor, moons, circles, spirals, one sub-report each.\n\n"
+    "  --data D            bundled data set name or CSV file (features..., class label)\n"
+    "  --acts LIST         activations, comma-separated (default " CMP_DEFAULT_ACTS ")\n"
+    "  --seeds N           seeds 1..N per activation (default 3)\n"
+    "  --epochs N          epochs per run (default 100; suite: per task)\n"
+    "  --arch-template S   layers with ACT for the activation and C for the class count\n"
+    "                      (default " CMP_DEFAULT_TEMPLATE ")\n"
+    "  --opt SPEC          optimizer (default " CLI_DEFAULT_OPT ")\n"
+    "  --variants LIST     compare remedies (default activation: relu, or the one --acts gives):\n"
+    "                      OPT[+REMEDY...], e.g. \"sgd,adam:lr=1e-3,sgd+batchnorm,sgd+clip-norm=1\";\n"
+    "                      OPT is an optimizer spec (a bare name equal to --opt's means --opt);\n"
+    "                      REMEDY: " REMEDIES "\n"
+    "  --batch B           batch size (default 32)\n"
+    "  --val F             validation fraction, split with each seed (default 0.2)\n"
+    "  --target-acc A      accuracy for the epochs-to-target column (default 0.9)\n"
+    "  --out DIR           report directory (default nnlab-report), created if missing\n"
+    "  --threads T         runs trained at once (default: NNLAB_THREADS or all cores)\n"
+    "  --quiet             no progress on stderr\n"
+    "Columns and files are described in docs/compare.md. Ctrl-C stops after the current batch,\n"
+    "writes the report of what was trained and exits with status 1.\n";
+
+enum { OPT_DATA = 256, OPT_ACTS, OPT_SEEDS, OPT_EPOCHS, OPT_TEMPLATE, OPT_OPT, OPT_BATCH, OPT_VAL, OPT_TARGET,
+       OPT_OUT, OPT_THREADS, OPT_QUIET, OPT_HELP, OPT_VARIANTS };
+
+static const struct option compare_opts[] = {
+    {"data", required_argument, NULL, OPT_DATA},         {"acts", required_argument, NULL, OPT_ACTS},
+    {"seeds", required_argument, NULL, OPT_SEEDS},       {"epochs", required_argument, NULL, OPT_EPOCHS},
+    {"arch-template", required_argument, NULL, OPT_TEMPLATE}, {"opt", required_argument, NULL, OPT_OPT},
+    {"batch", required_argument, NULL, OPT_BATCH},       {"val", required_argument, NULL, OPT_VAL},
+    {"target-acc", required_argument, NULL, OPT_TARGET}, {"out", required_argument, NULL, OPT_OUT},
+    {"threads", required_argument, NULL, OPT_THREADS},   {"quiet", no_argument, NULL, OPT_QUIET},
+    {"variants", required_argument, NULL, OPT_VARIANTS}, {"help", no_argument, NULL, OPT_HELP},
+    {NULL, 0, NULL, 0},
+};
+
+/* Activation specs carry their own parameters after commas ("srelu:t_l=-1,a_l=0.1"), so a key=value word
+ * continues the spec before it, as in --arch. */
+int cmp_parse_acts(const char *list, cmp_act_list *out)
+{
+    size_t len = strlen(list);
+    out->n = 0;
+    out->spec = calloc(len + 1, sizeof *out->spec);
+    if (!out->spec) {
+        cli_error("out of memory");
+        return CLI_ERR;
+    }
+    const char *p = list;
+    for (;;) {
+        const char *e = strchr(p, ',');
+        size_t n = e ? (size_t)(e - p) : strlen(p);
+        if (n == 0) {
+            cli_error("compare: --acts '%s' has an empty name", list);
+            return CLI_USAGE;
+        }
+        const char *eq = memchr(p, '=', n), *colon = memchr(p, ':', n);
+        if (eq && !colon && out->n > 0) {
+            char *prev = out->spec[out->n - 1];
+            if (strlen(prev) + n + 2 > sizeof *out->spec) goto toolong;
+            strcat(prev, ",");
+            strncat(prev, p, n);
+        } else {
+            if (n + 1 > sizeof *out->spec) goto toolong;
+            memcpy(out->spec[out->n], p, n);
+            out->spec[out->n++][n] = '\0';
+        }
+        if (!e) break;
+        p = e + 1;
+    }
+    for (int i = 0; i < out->n; i++) {
+        nn_act a;
+        if (nn_act_parse(out->spec[i], &a) != NN_OK) {
+            cli_error("compare: --acts: %s", nn_errmsg());
+            return CLI_USAGE;
+        }
+        for (int j = 0; j < i; j++)
+            if (!strcmp(out->spec[i], out->spec[j])) {
+                cli_error("compare: --acts lists '%s' twice", out->spec[i]);
+                return CLI_USAGE;
+            }
+    }
+    return CLI_OK;
+toolong:
+    cli_error("compare: --acts: activation spec too long");
+    return CLI_USAGE;
+}
+
+/* The value checks of the options that take a number; 0 or -1 after printing the error. */
+static int parse_number(int c, const char *arg, cmp_settings *o)
+{
+    switch (c) {
+    case OPT_SEEDS: return cli_parse_int("compare", "seeds", arg, 1, 1000, &o->seeds);
+    case OPT_EPOCHS: o->epochs_set = 1; return cli_parse_int("compare", "epochs", arg, 1, 1000000, &o->epochs);
+    case OPT_BATCH: return cli_parse_int("compare", "batch", arg, 1, 1 << 24, &o->batch);
+    case OPT_THREADS: return cli_parse_int("compare", "threads", arg, 1, 256, &o->threads);
+    case OPT_VAL:
+        if (cli_parse_double("compare", "val", arg, &o->val)) return -1;
+        if (o->val >= 0 && o->val < 1) return 0;
+        cli_error("compare: --val %s is not a fraction in [0, 1)", arg);
+        return -1;
+    case OPT_TARGET:
+        if (cli_parse_double("compare", "target-acc", arg, &o->target)) return -1;
+        if (o->target >= 0 && o->target <= 1) return 0;
+        cli_error("compare: --target-acc %s is not an accuracy in [0, 1]", arg);
+        return -1;
+    default: return -1;
+    }
+}
+
+int cmp_parse_args(int argc, char **argv, cmp_settings *o, int *help)
+{
+    *o = (cmp_settings){.acts = CMP_DEFAULT_ACTS, .tmpl = CMP_DEFAULT_TEMPLATE, .opt = CLI_DEFAULT_OPT,
+                        .out = "nnlab-report", .seeds = 3, .epochs = 100, .batch = 32, .val = 0.2, .target = 0.9};
+    *help = 0;
+    int c;
+    opterr = 0;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, ":", compare_opts, NULL)) != -1) {
+        switch (c) {
+        case OPT_DATA: o->data = optarg; break;
+        case OPT_ACTS: o->acts = optarg, o->acts_set = 1; break;
+        case OPT_VARIANTS: o->variants = optarg; break;
+        case OPT_TEMPLATE: o->tmpl = optarg; break;
+        case OPT_OPT: o->opt = optarg; break;
+        case OPT_OUT: o->out = optarg; break;
+        case OPT_QUIET: cli_quiet = 1; break;
+        case OPT_HELP: fputs(compare_help, stdout); *help = 1; return CLI_OK;
+        case OPT_SEEDS: case OPT_EPOCHS: case OPT_BATCH: case OPT_THREADS: case OPT_VAL: case OPT_TARGET:
+            if (parse_number(c, optarg, o)) return CLI_USAGE;
+            break;
+        default: return cli_bad_option("compare", argv, compare_opts);
+        }
+    }
+    if (optind < argc) {
+        cli_error("compare: unexpected argument '%s' (options take the form --name VALUE)", argv[optind]);
+        return CLI_USAGE;
+    }
+    if (!*o->out) {
+        cli_error("compare: --out needs a directory name");
+        return CLI_USAGE;
+    }
+    if (o->variants && !o->acts_set) o->acts = "relu";
+    return CLI_OK;
+}

@@ -1,0 +1,317 @@
+/* compare_run.c: compare's runner: every (activation, seed) run of a task trained on a pool of threads, with
+ * progress on stderr and Ctrl-C handling, then measured, summarised and reported. */
+#define _POSIX_C_SOURCE 200809L
+#include <math.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include "compare.h"
+
+/* nn_fit clears the library's stop request when a run starts or ends, which with several runs in flight
+ * would lose a Ctrl-C meant for the others: compare keeps its own flag and stops each run from the batch
+ * callback. */
+volatile sig_atomic_t cmp_stop_flag;
+
+static void on_sigint(int sig)
+{
+    (void)sig;
+    cmp_stop_flag = 1;
+    nn_request_stop();
+}
+
+void cmp_install_sigint(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_sigint;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = SA_RESETHAND; /* a second Ctrl-C kills a stuck run */
+    sigaction(SIGINT, &sa, NULL);
+}
+
+typedef struct pool {
+    cmp_task *t;
+    const nn_dataset *d;
+    cmp_grid g;          /* boundary area and pictures (g.bnd NULL unless 2-D) */
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    int next, total, done, workers;
+    char *finished;      /* per job: run_one returned (set under mu) */
+    char *reported;      /* per job: progress line printed */
+    long epochs_done, epochs_total;
+    double t0;
+    int tty, bar;
+} pool;
+
+static int on_batch(int epoch, int batch, int nbatches, double loss, void *user)
+{
+    (void)epoch, (void)batch, (void)nbatches, (void)loss, (void)user;
+    return cmp_stop_flag != 0;
+}
+
+static int on_epoch(const nn_epoch_stats *s, void *user)
+{
+    pool *p = user;
+    (void)s;
+    pthread_mutex_lock(&p->mu);
+    p->epochs_done++;
+    pthread_mutex_unlock(&p->mu);
+    return 0;
+}
+
+static void run_one(pool *p, int a, int s)
+{
+    cmp_task *t = p->t;
+    cmp_act *A = &t->acts[a];
+    cmp_run *r = &A->runs[s];
+    const nn_dataset *d = p->d;
+    nn_dataset *tr = NULL, *va = NULL;
+    nn_model *m = NULL;
+    nn_optim *o = NULL;
+    nn_real *mean = malloc((size_t)d->cols * sizeof *mean), *sd = malloc((size_t)d->cols * sizeof *sd);
+    nn_status st = NN_ENOMEM;
+    if (!mean || !sd) goto fail;
+    /* Each run owns its copies, so that runs share nothing but the read-only source set. */
+    /* The split's generator gets a seed derived from the run's: seeded alike, it would replay the stream a
+     * toy generator used for the same small seed and pick correlated rows (a validation part from one
+     * corner of the data). */
+    if (t->val > 0) st = nn_dataset_split(d, t->val, r->seed * 0x9E3779B97F4A7C15ull + 0x73706c6974ull, &tr, &va);
+    else st = (tr = nn_dataset_subset(d, NULL, d->rows)) ? NN_OK : NN_ENOMEM;
+    if (st != NN_OK) goto fail;
+    nn_dataset_fit_standardize(tr, mean, sd);
+    st = NN_EINVAL;
+    if (!(m = nn_model_from_spec(d->cols, A->arch, NN_LOSS_SOFTMAX_XENT, r->seed))) goto fail;
+    if ((st = nn_model_set_scaling(m, mean, sd)) != NN_OK) goto fail;
+    st = NN_EINVAL;
+    if (!(o = nn_optim_parse(A->opt))) goto fail;
+    nn_fit_opts fo = nn_fit_defaults();
+    fo.clip_norm = A->clip_norm;
+    fo.clip_value = A->clip_value;
+    fo.l1 = A->l1;
+    fo.l2 = A->l2;
+    fo.epochs = t->epochs;
+    fo.batch_size = t->batch;
+    fo.seed = r->seed;
+    fo.val = va;
+    fo.on_batch = on_batch;
+    fo.on_epoch = on_epoch;
+    fo.user = p;
+    st = nn_fit(m, o, tr, &fo, &r->hist);
+    if (st == NN_ENONFINITE) {
+        r->state = CMP_RUN_DIVERGED;
+        snprintf(r->error, sizeof r->error, "%s", nn_errmsg());
+    } else if (st == NN_EINTR) {
+        r->state = CMP_RUN_INTERRUPTED;
+    } else if (st != NN_OK) {
+        goto fail;
+    } else {
+        r->state = CMP_RUN_OK;
+    }
+    if (r->hist.n == 0) goto out;
+    if ((st = nn_evaluate(m, tr, 0, &r->train_loss, &r->train_acc)) != NN_OK) goto fail;
+    if (va && (st = nn_evaluate(m, va, 0, &r->val_loss, &r->val_acc)) != NN_OK) goto fail;
+    double ms = 0;
+    for (int e = 0; e < r->hist.n; e++) {
+        const nn_epoch_stats *es = &r->hist.epochs[e];
+        double acc = va ? es->val_acc : es->acc;
+        if (!r->epochs_to_target && acc >= t->target) r->epochs_to_target = e + 1;
+        ms += 1000 * es->seconds;
+    }
+    r->ms_epoch = ms / r->hist.n;
+    if ((st = cmp_probe_units(m, tr, r, t->nhid)) != NN_OK) goto fail;
+    /* Before the gradient probe: its training-mode forward may move running statistics. */
+    if (s == 0 && p->g.bnd && (st = cmp_draw_boundary(&p->g, m, tr, &p->g.bnd[a])) != NN_OK) goto fail;
+    if ((st = cmp_probe_grads(m, tr, t->batch, r)) != NN_OK) goto fail;
+    goto out;
+fail:
+    r->state = CMP_RUN_FAILED;
+    snprintf(r->error, sizeof r->error, "%s", *nn_errmsg() ? nn_errmsg() : nn_strerror(st));
+out:
+    nn_optim_free(o);
+    nn_model_free(m);
+    nn_dataset_free(tr);
+    nn_dataset_free(va);
+    free(mean);
+    free(sd);
+}
+
+static void *worker(void *arg)
+{
+    pool *p = arg;
+    pthread_mutex_lock(&p->mu);
+    while (p->next < p->total && !cmp_stop_flag) {
+        int j = p->next++;
+        pthread_mutex_unlock(&p->mu);
+        /* Seed-major order: every activation gets its first seed early, so an interrupted run still
+         * compares all of them. */
+        run_one(p, j % p->t->nacts, j / p->t->nacts);
+        pthread_mutex_lock(&p->mu);
+        p->finished[j] = 1;
+        p->done++;
+        pthread_cond_broadcast(&p->cv);
+    }
+    p->workers--;
+    pthread_cond_broadcast(&p->cv);
+    pthread_mutex_unlock(&p->mu);
+    return NULL;
+}
+
+static void fmt_clock(char *buf, size_t size, double s)
+{
+    if (!(s >= 0) || s > 359999) s = 0;
+    long v = (long)(s + 0.5);
+    snprintf(buf, size, "%ld:%02ld", v / 60, v % 60);
+}
+
+/* Called with p->mu held, from the main thread only: the one writer of progress. */
+static void progress(pool *p)
+{
+    if (cli_quiet) return;
+    cmp_task *t = p->t;
+    for (int j = 0; j < p->total; j++) {
+        cmp_run *r = &t->acts[j % t->nacts].runs[j / t->nacts];
+        if (p->reported[j] || !p->finished[j]) continue;
+        p->reported[j] = 1;
+        if (p->tty) continue;
+        fprintf(stderr, "%s: %s seed %llu: ", t->name, t->acts[j % t->nacts].spec, (unsigned long long)r->seed);
+        if (r->state == CMP_RUN_FAILED) fprintf(stderr, "failed: %s\n", r->error);
+        else if (r->hist.n == 0) fprintf(stderr, "interrupted before the first epoch\n");
+        else
+            fprintf(stderr, "%s=%.4f loss=%.4g (%d epochs, %.2f ms/epoch)%s\n", t->val > 0 ? "val_acc" : "train_acc",
+                    t->val > 0 ? r->val_acc : r->train_acc, t->val > 0 ? r->val_loss : r->train_loss, r->hist.n,
+                    r->ms_epoch, r->state == CMP_RUN_DIVERGED ? " diverged" : r->state == CMP_RUN_INTERRUPTED ? " interrupted" : "");
+    }
+    if (p->tty) {
+        enum { W = 24 };
+        double frac = p->epochs_total ? (double)p->epochs_done / p->epochs_total : 0;
+        char bar[W + 1], el[32], rem[32];
+        for (int i = 0; i < W; i++) bar[i] = i < (int)(frac * W + 0.5) ? '#' : '.';
+        bar[W] = '\0';
+        double el_s = cli_now() - p->t0;
+        fmt_clock(el, sizeof el, el_s);
+        fmt_clock(rem, sizeof rem, frac > 0 ? el_s * (1 - frac) / frac : 0);
+        fprintf(stderr, "\r%s: [%s] %3.0f%%  runs %d/%d  %s<%s\033[K", t->name, bar, 100 * frac, p->done, p->total,
+                el, rem);
+        p->bar = 1;
+    }
+    fflush(stderr);
+}
+
+/* For 2-D data, the area of the boundary pictures: all rows (validation included) with a margin, so every point
+ * sits inside the picture. -1 out of memory. */
+static int grid_init(cmp_grid *g, const cmp_task *t, const nn_dataset *d)
+{
+    memset(g, 0, sizeof *g);
+    if (d->cols != 2) return 0;
+    double lo[2] = {INFINITY, INFINITY}, hi[2] = {-INFINITY, -INFINITY};
+    for (int i = 0; i < d->rows; i++)
+        for (int c = 0; c < 2; c++) {
+            double v = (double)d->x[(size_t)i * 2 + c];
+            lo[c] = fmin(lo[c], v), hi[c] = fmax(hi[c], v);
+        }
+    for (int c = 0; c < 2; c++) {
+        double pad = hi[c] > lo[c] ? 0.08 * (hi[c] - lo[c]) : 0.5;
+        lo[c] -= pad, hi[c] += pad;
+    }
+    g->x0 = lo[0], g->x1 = hi[0], g->y0 = lo[1], g->y1 = hi[1];
+    return (g->bnd = calloc((size_t)t->nacts, sizeof *g->bnd)) ? 0 : -1;
+}
+
+static void grid_free(cmp_grid *g, int n)
+{
+    for (int a = 0; g->bnd && a < n; a++) free(g->bnd[a].rgb), free(g->bnd[a].px), free(g->bnd[a].py), free(g->bnd[a].pc);
+    free(g->bnd);
+}
+
+/* Runs p's jobs on `workers` threads (in this thread if none can start) while this thread reports progress. */
+static void run_pool(pool *p, int workers)
+{
+    if (workers > p->total) workers = p->total;
+    pthread_mutex_init(&p->mu, NULL);
+    pthread_cond_init(&p->cv, NULL);
+    pthread_t *th = calloc((size_t)(workers > 0 ? workers : 1), sizeof *th);
+    int started = 0;
+    pthread_mutex_lock(&p->mu);
+    for (int i = 0; th && i < workers; i++) {
+        p->workers++;
+        if (pthread_create(&th[i], NULL, worker, p) != 0) {
+            p->workers--;
+            break;
+        }
+        started++;
+    }
+    if (!started) {
+        p->workers = 1;
+        pthread_mutex_unlock(&p->mu);
+        worker(p);
+        pthread_mutex_lock(&p->mu);
+    }
+    while (p->workers > 0) {
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        ts.tv_nsec += 250000000L;
+        if (ts.tv_nsec >= 1000000000L) ts.tv_sec++, ts.tv_nsec -= 1000000000L;
+        pthread_cond_timedwait(&p->cv, &p->mu, &ts);
+        progress(p);
+    }
+    progress(p);
+    pthread_mutex_unlock(&p->mu);
+    for (int i = 0; i < started; i++) pthread_join(th[i], NULL);
+    free(th);
+    pthread_mutex_destroy(&p->mu);
+    pthread_cond_destroy(&p->cv);
+    if (p->bar) fputc('\n', stderr);
+}
+
+/* Summaries, the table on stdout, the charts and the report files of a trained task. */
+static int report_task(cmp_task *t, const cmp_grid *g, const nn_dataset *d, int jobs)
+{
+    int rc = CLI_OK;
+    for (int a = 0; a < t->nacts; a++)
+        for (int s = 0; s < t->nseeds; s++)
+            if (t->acts[a].runs[s].state == CMP_RUN_FAILED)
+                cli_error("compare: %s: %s seed %llu failed: %s", t->name, t->acts[a].spec,
+                          (unsigned long long)t->acts[a].runs[s].seed, t->acts[a].runs[s].error);
+    if (cmp_aggregate(t)) {
+        cli_error("out of memory");
+        return CLI_ERR;
+    }
+    cmp_sort_acts(t);
+    report_table(stdout, t);
+    fflush(stdout);
+    if (cmp_write_charts(t, g, d, jobs)) rc = CLI_ERR;
+    if (report_csv(t) || report_json(t) || report_html(t)) rc = CLI_ERR;
+    if (t->failed) rc = CLI_ERR;
+    return rc;
+}
+
+int cmp_task_run(cmp_task *t, const nn_dataset *d, int workers)
+{
+    pool p;
+    memset(&p, 0, sizeof p);
+    p.t = t;
+    p.d = d;
+    p.total = t->nacts * t->nseeds;
+    p.epochs_total = (long)p.total * t->epochs;
+    p.tty = isatty(2);
+    p.t0 = cli_now();
+    p.reported = calloc((size_t)p.total, 1);
+    p.finished = calloc((size_t)p.total, 1);
+    int rc = CLI_ERR;
+    if (!p.reported || !p.finished || grid_init(&p.g, t, d)) {
+        cli_error("out of memory");
+        goto done;
+    }
+    run_pool(&p, workers);
+    t->seconds = cli_now() - p.t0;
+    t->interrupted = cmp_stop_flag != 0;
+    rc = report_task(t, &p.g, d, workers > 0 ? workers : 1);
+done:
+    grid_free(&p.g, t->nacts);
+    free(p.reported);
+    free(p.finished);
+    return rc;
+}

@@ -1,0 +1,194 @@
+/* report_json.c: results.json of a compare task: settings, summaries, every seed's results and curves. */
+#define _POSIX_C_SOURCE 200809L
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include "report.h"
+
+static void js_str(FILE *f, const char *s)
+{
+    fputc('"', f);
+    for (const unsigned char *c = (const unsigned char *)s; c && *c; c++) {
+        if (*c == '"' || *c == '\\') fprintf(f, "\\%c", *c);
+        else if (*c < 0x20) fprintf(f, "\\u%04x", *c);
+        else fputc(*c, f);
+    }
+    fputc('"', f);
+}
+
+/* JSON has no NaN or infinity: a value that is not finite is null. */
+static void js_num(FILE *f, double v)
+{
+    if (isfinite(v)) fprintf(f, "%.9g", v);
+    else fputs("null", f);
+}
+
+static void js_stat(FILE *f, const char *key, const cmp_stat *s)
+{
+    fprintf(f, "\"%s\": {\"mean\": ", key);
+    js_num(f, s->mean);
+    fputs(", \"std\": ", f);
+    js_num(f, s->std);
+    fprintf(f, ", \"n\": %d}", s->n);
+}
+
+static void js_array(FILE *f, const double *v, int n)
+{
+    fputc('[', f);
+    for (int i = 0; i < n; i++) {
+        if (i) fputs(", ", f);
+        js_num(f, v[i]);
+    }
+    fputc(']', f);
+}
+
+static const char *state_name(int s)
+{
+    switch (s) {
+    case CMP_RUN_OK: return "ok";
+    case CMP_RUN_INTERRUPTED: return "interrupted";
+    case CMP_RUN_DIVERGED: return "diverged";
+    case CMP_RUN_FAILED: return "failed";
+    default: return "not run";
+    }
+}
+
+static void js_run(FILE *f, const cmp_task *t, const cmp_run *r)
+{
+    fprintf(f, "        {\"seed\": %llu, \"state\": \"%s\", ", (unsigned long long)r->seed, state_name(r->state));
+    if (r->error[0]) {
+        fputs("\"error\": ", f);
+        js_str(f, r->error);
+        fputs(", ", f);
+    }
+    fprintf(f, "\"epochs_run\": %d,\n         \"train_acc\": ", r->hist.n);
+    js_num(f, r->train_acc);
+    fputs(", \"val_acc\": ", f);
+    js_num(f, r->val_acc);
+    fputs(", \"train_loss\": ", f);
+    js_num(f, r->train_loss);
+    fputs(", \"val_loss\": ", f);
+    js_num(f, r->val_loss);
+    fputs(",\n         \"epochs_to_target\": ", f);
+    if (r->epochs_to_target > 0) fprintf(f, "%d", r->epochs_to_target);
+    else fputs("null", f);
+    fputs(", \"ms_per_epoch\": ", f);
+    js_num(f, r->ms_epoch);
+    fputs(", \"dead_frac\": ", f);
+    js_num(f, r->dead);
+    fputs(", \"grad_ratio\": ", f);
+    js_num(f, r->grad_ratio);
+    fputs(",\n         \"layers\": [", f);
+    for (int h = 0; h < t->nhid; h++) {
+        fprintf(f, "%s{\"mean\": ", h ? ", " : "");
+        js_num(f, r->h_mean[h]);
+        fputs(", \"std\": ", f);
+        js_num(f, r->h_std[h]);
+        fputs(", \"dead_frac\": ", f);
+        js_num(f, r->h_dead[h]);
+        fputc('}', f);
+    }
+    fputs("],\n         \"curves\": {", f);
+    static const char *const names[] = {"loss", "acc", "val_loss", "val_acc", "seconds"};
+    double *v = malloc((size_t)(r->hist.n > 0 ? r->hist.n : 1) * sizeof *v);
+    for (int k = 0; k < 5; k++) {
+        for (int e = 0; v && e < r->hist.n; e++) {
+            const nn_epoch_stats *s = &r->hist.epochs[e];
+            v[e] = k == 0 ? s->loss : k == 1 ? s->acc : k == 2 ? s->val_loss : k == 3 ? s->val_acc : s->seconds;
+        }
+        fprintf(f, "%s\"%s\": ", k ? ", " : "", names[k]);
+        js_array(f, v, v ? r->hist.n : 0);
+    }
+    free(v);
+    fputs("}}", f);
+}
+
+/* Row k of the table (best first): settings, summary, mean curves and every seed. */
+static void js_act(FILE *f, const cmp_task *t, int k)
+{
+    const cmp_act *A = &t->acts[t->order[k]];
+    fprintf(f, "    {\"rank\": %d, \"%s\": ", k + 1, report_col_name(t, 0));
+    js_str(f, A->spec);
+    fputs(", \"arch\": ", f);
+    js_str(f, A->arch);
+    fputs(", \"optimizer\": ", f);
+    js_str(f, A->opt);
+    const struct {
+        const char *key;
+        double v;
+    } remedies[] = {{"clip_norm", A->clip_norm}, {"clip_value", A->clip_value}, {"l1", A->l1}, {"l2", A->l2}};
+    for (size_t r = 0; r < sizeof remedies / sizeof remedies[0]; r++) {
+        fprintf(f, ", \"%s\": ", remedies[r].key);
+        js_num(f, remedies[r].v);
+    }
+    fprintf(f, ", \"runs\": %d, \"diverged\": %d, \"target_reached\": %d,\n     \"summary\": {", A->nruns, A->diverged,
+            A->reached);
+    js_stat(f, "train_acc", &A->train_acc);
+    fputs(", ", f);
+    js_stat(f, "val_acc", &A->val_acc);
+    fputs(",\n       ", f);
+    js_stat(f, "train_loss", &A->train_loss);
+    fputs(", ", f);
+    js_stat(f, "val_loss", &A->val_loss);
+    fputs(",\n       ", f);
+    js_stat(f, "epochs_to_target", &A->epochs_to_target);
+    fputs(", ", f);
+    js_stat(f, "ms_per_epoch", &A->ms_epoch);
+    fputs(",\n       ", f);
+    js_stat(f, "dead_frac", &A->dead);
+    fputs(", ", f);
+    js_stat(f, "grad_ratio", &A->grad_ratio);
+    fputs(",\n       \"layers\": [", f);
+    for (int h = 0; h < t->nhid; h++) {
+        fputs(h ? ", {" : "{", f);
+        js_stat(f, "mean", &A->h_mean[h]);
+        fputs(", ", f);
+        js_stat(f, "std", &A->h_std[h]);
+        fputc('}', f);
+    }
+    fputs("]},\n     \"mean_curves\": {\"loss\": ", f);
+    js_array(f, A->curve_loss, t->epochs);
+    fputs(", \"acc\": ", f);
+    js_array(f, A->curve_acc, t->epochs);
+    fputs(",\n       \"val_loss\": ", f);
+    js_array(f, A->curve_val_loss, t->epochs);
+    fputs(", \"val_acc\": ", f);
+    js_array(f, A->curve_val_acc, t->epochs);
+    fputs("},\n     \"per_seed\": [\n", f);
+    for (int s = 0; s < t->nseeds; s++) {
+        js_run(f, t, &A->runs[s]);
+        fputs(s + 1 < t->nseeds ? ",\n" : "\n", f);
+    }
+    fprintf(f, "     ]}%s\n", k + 1 < t->nacts ? "," : "");
+}
+
+int report_json(const cmp_task *t)
+{
+    char path[4200], tmp[4300];
+    FILE *f = report_open(t, "results.json", path, sizeof path, tmp, sizeof tmp);
+    if (!f) return -1;
+    fputs("{\n  \"nnlab\": ", f);
+    js_str(f, NNLAB_VERSION_STRING);
+    fprintf(f, ", \"real\": \"%s\",\n  \"task\": ", sizeof(nn_real) == sizeof(double) ? "double" : "float");
+    js_str(f, t->name);
+    fputs(", \"data\": ", f);
+    js_str(f, t->data);
+    fprintf(f, ", \"rows\": %d, \"features\": %d, \"classes\": %d,\n  \"arch_template\": ", t->rows, t->cols, t->classes);
+    js_str(f, t->arch_template);
+    fputs(", \"optimizer\": ", f);
+    js_str(f, t->opt_spec);
+    fputs(", \"variants\": ", f);
+    if (t->variants) js_str(f, t->variants);
+    else fputs("null", f);
+    fprintf(f, ", \"loss\": \"softmax-xent\",\n  \"epochs\": %d, \"batch\": %d, \"seeds\": %d, \"val_fraction\": ", t->epochs,
+            t->batch, t->nseeds);
+    js_num(f, t->val);
+    fputs(", \"target_acc\": ", f);
+    js_num(f, t->target);
+    fprintf(f, ", \"interrupted\": %s, \"seconds\": ", t->interrupted ? "true" : "false");
+    js_num(f, t->seconds);
+    fputs(",\n  \"activations\": [\n", f);
+    for (int k = 0; k < t->nacts; k++) js_act(f, t, k);
+    fputs("  ]\n}\n", f);
+    return cli_atomic_commit(f, tmp, path);
+}
