@@ -13,5 +13,6 @@
 #include "nnlab/data.h"
 #include "nnlab/train.h"
 #include "nnlab/blas.h"
+#include "nnlab/atomic.h"
 
 #endif

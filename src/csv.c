@@ -319,17 +319,10 @@ nn_status nn_dataset_save_csv(const nn_dataset *d, const char *path, const char 
                            d->nclasses > 0 ? "a class index" : "finite");
     }
 
-    size_t plen = strlen(path);
-    char *tmp = nn_malloc(plen + 5);
-    if (!tmp) return NN_ENOMEM;
-    memcpy(tmp, path, plen);
-    memcpy(tmp + plen, ".tmp", 5);
-    FILE *f = fopen(tmp, "w");
-    if (!f) {
-        nn_status st = nn_fail(NN_EIO, "%s: cannot open for writing: %s", tmp, strerror(errno));
-        free(tmp);
-        return st;
-    }
+    nn_atomic *a;
+    nn_status st = nn_atomic_open(path, &a);
+    if (st != NN_OK) return st;
+    FILE *f = nn_atomic_file(a);
 
     for (const char *s = comment; s && *s;) {
         const char *nl = strchr(s, '\n');
@@ -355,17 +348,5 @@ nn_status nn_dataset_save_csv(const nn_dataset *d, const char *path, const char 
         }
     }
 
-    int bad = ferror(f);
-    int err = errno;
-    if (fclose(f) != 0 && !bad) {
-        bad = 1;
-        err = errno;
-    }
-    nn_status st = NN_OK;
-    if (bad) st = nn_fail(NN_EIO, "%s: write error: %s", tmp, strerror(err));
-    else if (rename(tmp, path) != 0)
-        st = nn_fail(NN_EIO, "%s: cannot rename %s into place: %s", path, tmp, strerror(errno));
-    if (st != NN_OK) remove(tmp);
-    free(tmp);
-    return st;
+    return nn_atomic_commit(a);
 }

@@ -122,24 +122,14 @@ nn_status nn_model_save_with(const nn_model *cm, const nn_optim *o, const char *
         free(b.p);
         return nn_fail(NN_ENOMEM, "out of memory saving %s", path);
     }
-    /* Write beside the target and rename: an interrupted save never leaves a half-written model. */
-    char tmp[4200];
-    snprintf(tmp, sizeof tmp, "%s.tmp", path);
-    FILE *f = fopen(tmp, "wb");
-    if (!f) {
+    nn_atomic *a;
+    if ((s = nn_atomic_open(path, &a)) != NN_OK) {
         free(b.p);
-        return nn_fail(NN_EIO, "%s: cannot create: %s", tmp, strerror(errno));
+        return s;
     }
-    size_t w = fwrite(b.p, 1, b.n, f);
-    int bad = w != b.n || fflush(f) != 0;
-    bad |= fclose(f) != 0;
+    fwrite(b.p, 1, b.n, nn_atomic_file(a));
     free(b.p);
-    if (bad || rename(tmp, path) != 0) {
-        int err = errno;
-        remove(tmp);
-        return nn_fail(NN_EIO, "%s: cannot write: %s", path, strerror(err));
-    }
-    return NN_OK;
+    return nn_atomic_commit(a);
 }
 
 nn_status nn_model_save(const nn_model *m, const char *path) { return nn_model_save_with(m, NULL, path); }

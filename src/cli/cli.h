@@ -43,12 +43,15 @@ const char *cli_bundled_path(const char *name, char *buf, size_t size);
 /* Load a data argument: a bundled name or a CSV path. NULL after printing the error. */
 nn_dataset *cli_load_data(const char *arg);
 
-/* Atomic output: cli_atomic_open opens a temporary file beside path (its name into tmp);
- * cli_atomic_commit closes it and renames it onto path (0 on success, -1 after printing an error);
- * cli_atomic_abort closes and removes the temporary. */
-FILE *cli_atomic_open(const char *path, char *tmp, size_t tmpsize);
-int cli_atomic_commit(FILE *f, const char *tmp, const char *path);
-void cli_atomic_abort(FILE *f, const char *tmp);
+/* nn_atomic_open and nn_atomic_commit (nnlab/atomic.h) that print the library's message on failure:
+ * cli_atomic_open returns the stream to write (NULL after an error), cli_atomic_commit 0 or -1. */
+FILE *cli_atomic_open(const char *path, nn_atomic **a);
+int cli_atomic_commit(nn_atomic *a);
+/* A report directory written as a whole: cli_outdir_open makes a fresh temporary directory beside `out` (its
+ * name into tmp) after checking that `out` is absent, empty or an earlier report (index.html); cli_outdir_commit
+ * swaps it in place of `out` (nn_atomic_dir_commit). Both return 0, or -1 after printing an error. */
+int cli_outdir_open(const char *out, char *tmp, size_t size);
+int cli_outdir_commit(const char *tmp, const char *out);
 
 /* Ctrl-C calls nn_request_stop() so training stops after the current batch. */
 void cli_install_sigint(void);

@@ -100,8 +100,13 @@ int cmd_compare(int argc, char **argv)
 
     int nt = o.data ? 1 : NSUITE, done = 0;
     cmp_task **tasks = calloc((size_t)nt, sizeof *tasks);
-    if (!tasks) {
-        cli_error("out of memory");
+    /* Built in root, a fresh directory beside --out, and swapped in at the end: a report is never a mix. */
+    char root[3800];
+    cmp_settings in = o;
+    in.out = root;
+    if (!tasks || cli_outdir_open(o.out, root, sizeof root)) {
+        if (!tasks) cli_error("out of memory");
+        free(tasks);
         rc = CLI_ERR;
         goto out;
     }
@@ -111,7 +116,7 @@ int cmd_compare(int argc, char **argv)
     for (int k = 0; k < nt && !cmp_stop_flag; k++) {
         nn_dataset *d = NULL;
         int trc;
-        cmp_task *t = open_task(&o, k, &acts, &vars, &d, &trc);
+        cmp_task *t = open_task(&in, k, &acts, &vars, &d, &trc);
         if (!t || cmp_mkdirs(t->dir)) {
             rc = t ? CLI_ERR : trc;
             cmp_task_free(t);
@@ -123,16 +128,19 @@ int cmd_compare(int argc, char **argv)
                            d->nclasses);
         if (cmp_task_run(t, d, workers) != CLI_OK) rc = CLI_ERR;
         nn_dataset_free(d);
-        if (!cli_quiet) fprintf(stderr, "%s: report in %s/index.html (%.1f s)\n", t->name, t->dir, t->seconds);
+        if (!cli_quiet) fprintf(stderr, "%s: report in %s%s%s/index.html (%.1f s)\n", t->name, o.out,
+                                 o.data ? "" : "/", o.data ? "" : t->name, t->seconds);
     }
     if (!o.data && done > 0) {
-        if (report_suite_html(o.out, (const cmp_task *const *)tasks, done, cmp_stop_flag != 0)) rc = CLI_ERR;
+        if (report_suite_html(root, (const cmp_task *const *)tasks, done, cmp_stop_flag != 0)) rc = CLI_ERR;
         else if (!cli_quiet) fprintf(stderr, "suite report: %s/index.html\n", o.out);
     }
     if (cmp_stop_flag) {
         cli_error("compare: interrupted: the report holds the runs trained so far");
         rc = CLI_ERR;
     }
+    if (!done) nn_atomic_dir_abort(root);
+    else if (cli_outdir_commit(root, o.out)) rc = CLI_ERR;
     for (int k = 0; k < done; k++) cmp_task_free(tasks[k]);
     free(tasks);
     /* Later commands in this process (tests) get the default Ctrl-C back. */

@@ -1,6 +1,7 @@
 /* plot.c: charts through gnuplot: line charts and decision-boundary images written as data + .gp scripts, rendered to .svg and .png. */
-#define _POSIX_C_SOURCE 200809L
+#define _XOPEN_SOURCE 700
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -84,14 +85,14 @@ static void gp_str(FILE *f, const char *s)
     fputc('\'', f);
 }
 
-static FILE *open_part(const char *base, const char *ext, char *path, size_t psize, char *tmp, size_t tsize)
+static FILE *open_part(const char *base, const char *ext, char *path, size_t psize, nn_atomic **tmp)
 {
     int n = snprintf(path, psize, "%s%s", base, ext);
     if (n < 0 || (size_t)n >= psize) {
         cli_error("%s%s: path too long", base, ext);
         return NULL;
     }
-    return cli_atomic_open(path, tmp, tsize);
+    return cli_atomic_open(path, tmp);
 }
 
 /* The part every script shares: output names overridable from the command line (cli_plot_render writes to
@@ -156,7 +157,8 @@ static void gp_png(FILE *f, int w, int h)
 int cli_plot_lines_opts(const char *base, const char *title, const char *xlabel, const char *ylabel,
                         const cli_series *s, int ns, const cli_plot_opts *o)
 {
-    char dir[4096], path[4200], tmp[4300];
+    char dir[4096], path[4200];
+    nn_atomic *tmp;
     const char *name;
     if (split_base(base, dir, sizeof dir, &name)) return -1;
     int logy = o && o->logy;
@@ -174,7 +176,7 @@ int cli_plot_lines_opts(const char *base, const char *title, const char *xlabel,
         }
     for (int i = 0; i < ns; i++) nkeep += keep[i];
 
-    FILE *f = open_part(base, ".dat", path, sizeof path, tmp, sizeof tmp);
+    FILE *f = open_part(base, ".dat", path, sizeof path, &tmp);
     if (!f) goto fail;
     fprintf(f, "# %s: %s; one block per series (x y), blocks separated by two blank lines\n", name,
             title ? title : "");
@@ -188,9 +190,9 @@ int cli_plot_lines_opts(const char *base, const char *title, const char *xlabel,
         }
         fputs("\n\n", f);
     }
-    if (cli_atomic_commit(f, tmp, path)) goto fail;
+    if (cli_atomic_commit(tmp)) goto fail;
 
-    f = open_part(base, ".gp", path, sizeof path, tmp, sizeof tmp);
+    f = open_part(base, ".gp", path, sizeof path, &tmp);
     if (!f) goto fail;
     gp_header(f, name, title && *title ? title : "line chart");
     gp_title(f, title, xlabel, ylabel);
@@ -218,7 +220,7 @@ int cli_plot_lines_opts(const char *base, const char *title, const char *xlabel,
         fputc('\n', f);
     }
     gp_png(f, 900, 520);
-    if (cli_atomic_commit(f, tmp, path)) goto fail;
+    if (cli_atomic_commit(tmp)) goto fail;
     free(keep);
     if (o && !o->render) return 0;
     return cli_plot_render(&base, 1, 1);
@@ -238,26 +240,27 @@ int cli_plot_boundary(const char *base, const char *title, const char *xlabel, c
                       double x0, double x1, double y0, double y1, const unsigned char *rgb, const double *px,
                       const double *py, const int *pclass, int np, int render)
 {
-    char dir[4096], path[4200], tmp[4300];
+    char dir[4096], path[4200];
+    nn_atomic *tmp;
     const char *name;
     if (split_base(base, dir, sizeof dir, &name)) return -1;
     if (w < 1 || h < 1 || !(x1 > x0) || !(y1 > y0)) {
         cli_error("%s: empty boundary grid", base);
         return -1;
     }
-    FILE *f = open_part(base, ".rgb", path, sizeof path, tmp, sizeof tmp);
+    FILE *f = open_part(base, ".rgb", path, sizeof path, &tmp);
     if (!f) return -1;
     fwrite(rgb, 3, (size_t)w * (size_t)h, f);
-    if (cli_atomic_commit(f, tmp, path)) return -1;
+    if (cli_atomic_commit(tmp)) return -1;
 
-    f = open_part(base, "_points.dat", path, sizeof path, tmp, sizeof tmp);
+    f = open_part(base, "_points.dat", path, sizeof path, &tmp);
     if (!f) return -1;
     fprintf(f, "# %s_points.dat: x y colour(0xRRGGBB) class\n", name);
     for (int i = 0; i < np; i++)
         fprintf(f, "%.9g %.9g %u %d\n", px[i], py[i], cli_plot_colour(pclass[i]), pclass[i]);
-    if (cli_atomic_commit(f, tmp, path)) return -1;
+    if (cli_atomic_commit(tmp)) return -1;
 
-    f = open_part(base, ".gp", path, sizeof path, tmp, sizeof tmp);
+    f = open_part(base, ".gp", path, sizeof path, &tmp);
     if (!f) return -1;
     gp_header(f, name, title && *title ? title : "decision boundary");
     gp_title(f, title, xlabel, ylabel);
@@ -284,18 +287,25 @@ int cli_plot_boundary(const char *base, const char *title, const char *xlabel, c
         fputs("NaN notitle\n", f);
     }
     gp_png(f, 600, 560);
-    if (cli_atomic_commit(f, tmp, path)) return -1;
+    if (cli_atomic_commit(tmp)) return -1;
     if (!render) return 0;
     return cli_plot_render(&base, 1, 1);
 }
 
-/* One gnuplot run in flight. */
+/* One gnuplot run in flight: it writes the pictures into the temporaries of out[] (svg, png). */
 typedef struct gp_job {
     pid_t pid;
     char dir[4096];
     char name[1024];
-    char svg_tmp[1100], png_tmp[1100];
+    nn_atomic *out[2];
 } gp_job;
+
+static const char *const gp_exts[2] = {"svg", "png"};
+
+static void gp_abort(gp_job *j)
+{
+    for (int p = 0; p < 2; p++) nn_atomic_abort(j->out[p]), j->out[p] = NULL;
+}
 
 static int gp_spawn(const char *base, gp_job *j)
 {
@@ -306,18 +316,20 @@ static int gp_spawn(const char *base, gp_job *j)
         return -1;
     }
     snprintf(j->name, sizeof j->name, "%s", name);
-    long pid = (long)getpid();
-    snprintf(j->svg_tmp, sizeof j->svg_tmp, "%s.svg.tmp%ld", name, pid);
-    snprintf(j->png_tmp, sizeof j->png_tmp, "%s.png.tmp%ld", name, pid);
     /* The output names reach gnuplot as string literals in one -e argument: no shell is involved, and
-     * gp-style quoting keeps any character of the name literal. */
-    char expr[2600], script[1100];
+     * gp-style quoting keeps any character of the name literal. Absolute, as gnuplot runs in j->dir. */
+    char expr[2 * 2 * PATH_MAX + 64], script[1100], path[5200], abs[PATH_MAX];
     size_t k = 0;
-    const char *parts[2] = {j->svg_tmp, j->png_tmp};
     const char *vars[2] = {"svgout='", "; pngout='"};
     for (int p = 0; p < 2; p++) {
+        snprintf(path, sizeof path, "%s.%s", base, gp_exts[p]);
+        if (!cli_atomic_open(path, &j->out[p])) goto fail;
+        if (!realpath(nn_atomic_tmpname(j->out[p]), abs)) {
+            cli_error("%s: %s", nn_atomic_tmpname(j->out[p]), strerror(errno));
+            goto fail;
+        }
         for (const char *c = vars[p]; *c; c++) expr[k++] = *c;
-        for (const char *c = parts[p]; *c; c++) {
+        for (const char *c = abs; *c; c++) {
             if (*c == '\'') expr[k++] = '\'';
             expr[k++] = *c;
         }
@@ -330,7 +342,7 @@ static int gp_spawn(const char *base, gp_job *j)
     pid_t c = fork();
     if (c < 0) {
         cli_error("cannot run gnuplot: %s", strerror(errno));
-        return -1;
+        goto fail;
     }
     if (c == 0) {
         char *argv[] = {(char *)"gnuplot", (char *)"-e", expr, script, NULL};
@@ -340,28 +352,25 @@ static int gp_spawn(const char *base, gp_job *j)
     }
     j->pid = c;
     return 0;
+fail:
+    gp_abort(j);
+    return -1;
 }
 
 static int gp_finish(gp_job *j, int status)
 {
-    char from[5200], to[5200];
     int ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
-    const char *tmps[2] = {j->svg_tmp, j->png_tmp}, *exts[2] = {"svg", "png"};
-    for (int p = 0; p < 2; p++) {
-        snprintf(from, sizeof from, "%s/%s", j->dir, tmps[p]);
-        snprintf(to, sizeof to, "%s/%s.%s", j->dir, j->name, exts[p]);
-        if (!ok) {
-            unlink(from);
-        } else if (rename(from, to) != 0) {
-            cli_error("%s: cannot rename into place: %s", to, strerror(errno));
-            unlink(from);
-            ok = 0;
-        }
-    }
-    if (!ok && !(WIFEXITED(status) && WEXITSTATUS(status) == 0))
+    if (!ok) {
+        gp_abort(j);
         cli_error("gnuplot failed on %s/%s.gp (%s %d)", j->dir, j->name,
                   WIFEXITED(status) ? "exit status" : "signal",
                   WIFEXITED(status) ? WEXITSTATUS(status) : WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+        return -1;
+    }
+    for (int p = 0; p < 2; p++) {
+        if (cli_atomic_commit(j->out[p])) ok = 0;
+        j->out[p] = NULL;
+    }
     return ok ? 0 : -1;
 }
 

@@ -144,20 +144,21 @@ static void csv_str(FILE *f, const char *s)
     fputc('"', f);
 }
 
-FILE *report_open(const cmp_task *t, const char *name, char *path, size_t psize, char *tmp, size_t tsize)
+FILE *report_open(const cmp_task *t, const char *name, char *path, size_t psize, nn_atomic **tmp)
 {
     int n = snprintf(path, psize, "%s/%s", t->dir, name);
     if (n < 0 || (size_t)n >= psize) {
         cli_error("%s/%s: path too long", t->dir, name);
         return NULL;
     }
-    return cli_atomic_open(path, tmp, tsize);
+    return cli_atomic_open(path, tmp);
 }
 
 int report_csv(const cmp_task *t)
 {
-    char path[4200], tmp[4300];
-    FILE *f = report_open(t, "results.csv", path, sizeof path, tmp, sizeof tmp);
+    char path[4200];
+    nn_atomic *tmp;
+    FILE *f = report_open(t, "results.csv", path, sizeof path, &tmp);
     if (!f) return -1;
     fputs(report_col_name(t, 0), f);
     fputs(",runs,diverged,train_acc_mean,train_acc_std,val_acc_mean,val_acc_std,train_loss_mean,"
@@ -180,5 +181,5 @@ int report_csv(const cmp_task *t)
         for (int h = 0; h < t->nhid; h++) csv_num(f, A->h_mean[h].mean), csv_num(f, A->h_std[h].mean);
         fputc('\n', f);
     }
-    return cli_atomic_commit(f, tmp, path);
+    return cli_atomic_commit(tmp);
 }

@@ -91,6 +91,6 @@ const char *report_col_name(const cmp_task *t, int c);
 /* One table cell; pm is the mean/spread separator ("+-" on a terminal, "±" in HTML). */
 void report_cell(const cmp_task *t, const cmp_act *A, int col, const char *pm, char *buf, size_t size);
 /* A file `name` in t->dir opened atomically (cli_atomic_open); NULL after printing the error. */
-FILE *report_open(const cmp_task *t, const char *name, char *path, size_t psize, char *tmp, size_t tsize);
+FILE *report_open(const cmp_task *t, const char *name, char *path, size_t psize, nn_atomic **tmp);
 
 #endif

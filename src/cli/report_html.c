@@ -147,8 +147,9 @@ static void h_boundaries(FILE *f, const cmp_task *t)
 
 int report_html(const cmp_task *t)
 {
-    char path[4200], tmp[4300], buf[512];
-    FILE *f = report_open(t, "index.html", path, sizeof path, tmp, sizeof tmp);
+    char path[4200], buf[512];
+    nn_atomic *tmp;
+    FILE *f = report_open(t, "index.html", path, sizeof path, &tmp);
     if (!f) return -1;
     snprintf(buf, sizeof buf, "nnlab compare: %s", t->name);
     h_head(f, buf);
@@ -199,18 +200,19 @@ int report_html(const cmp_task *t)
           f);
     fputs(img_check, f);
     fputs("</body>\n</html>\n", f);
-    return cli_atomic_commit(f, tmp, path);
+    return cli_atomic_commit(tmp);
 }
 
 int report_suite_html(const char *dir, const cmp_task *const *tasks, int n, int interrupted)
 {
-    char path[4200], tmp[4300];
+    char path[4200];
+    nn_atomic *tmp;
     int k = snprintf(path, sizeof path, "%s/index.html", dir);
     if (k < 0 || (size_t)k >= sizeof path) {
         cli_error("%s: path too long", dir);
         return -1;
     }
-    FILE *f = cli_atomic_open(path, tmp, sizeof tmp);
+    FILE *f = cli_atomic_open(path, &tmp);
     if (!f) return -1;
     h_head(f, "nnlab compare: activation functions on the toy suite");
     fputs("<h1>nnlab compare: activation functions on the toy suite</h1>\n<p class=\"meta\">The same network trained "
@@ -280,5 +282,5 @@ int report_suite_html(const char *dir, const cmp_task *const *tasks, int n, int 
     fputs("</div>\n<p class=\"meta\">Written by nnlab " NNLAB_VERSION_STRING " (<code>nnlab compare</code>; see docs/compare.md).</p>\n", f);
     fputs(img_check, f);
     fputs("</body>\n</html>\n", f);
-    return cli_atomic_commit(f, tmp, path);
+    return cli_atomic_commit(tmp);
 }

@@ -164,8 +164,9 @@ static void js_act(FILE *f, const cmp_task *t, int k)
 
 int report_json(const cmp_task *t)
 {
-    char path[4200], tmp[4300];
-    FILE *f = report_open(t, "results.json", path, sizeof path, tmp, sizeof tmp);
+    char path[4200];
+    nn_atomic *tmp;
+    FILE *f = report_open(t, "results.json", path, sizeof path, &tmp);
     if (!f) return -1;
     fputs("{\n  \"nnlab\": ", f);
     js_str(f, NNLAB_VERSION_STRING);
@@ -190,5 +191,5 @@ int report_json(const cmp_task *t)
     fputs(",\n  \"activations\": [\n", f);
     for (int k = 0; k < t->nacts; k++) js_act(f, t, k);
     fputs("  ]\n}\n", f);
-    return cli_atomic_commit(f, tmp, path);
+    return cli_atomic_commit(tmp);
 }

@@ -56,8 +56,8 @@ static const struct option train_opts[] = {
 
 static int write_history(const char *path, const nn_history *h)
 {
-    char tmp[4096];
-    FILE *f = cli_atomic_open(path, tmp, sizeof tmp);
+    nn_atomic *tmp;
+    FILE *f = cli_atomic_open(path, &tmp);
     if (!f) return -1;
     fprintf(f, "epoch,loss,acc,val_loss,val_acc,lr,seconds\n");
     for (int i = 0; i < h->n; i++) {
@@ -68,7 +68,7 @@ static int write_history(const char *path, const nn_history *h)
         else fprintf(f, ",,");
         fprintf(f, "%.9g,%.6f\n", s->lr, s->seconds);
     }
-    return cli_atomic_commit(f, tmp, path);
+    return cli_atomic_commit(tmp);
 }
 
 /* The loss head and the data have to agree before training starts: a usage error otherwise. */

@@ -1,5 +1,6 @@
 /* util.c: what the nnlab subcommands share: messages, option errors, data paths, atomic files, Ctrl-C, progress. */
 #define _POSIX_C_SOURCE 200809L
+#include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
@@ -172,56 +173,20 @@ nn_dataset *cli_load_data(const char *arg)
     return d;
 }
 
-FILE *cli_atomic_open(const char *path, char *tmp, size_t tmpsize)
+FILE *cli_atomic_open(const char *path, nn_atomic **a)
 {
-    int n = snprintf(tmp, tmpsize, "%s.tmp.XXXXXX", path);
-    if (n < 0 || (size_t)n >= tmpsize) {
-        cli_error("%s: path too long", path);
+    if (nn_atomic_open(path, a) != NN_OK) {
+        cli_error("%s", nn_errmsg());
         return NULL;
     }
-    int fd = mkstemp(tmp);
-    if (fd < 0) {
-        cli_error("%s: cannot create: %s", path, strerror(errno));
-        return NULL;
-    }
-    /* mkstemp makes the file 0600; output files should get the usual umask-based mode. */
-    mode_t um = umask(0);
-    umask(um);
-    fchmod(fd, 0666 & ~um);
-    FILE *f = fdopen(fd, "w");
-    if (!f) {
-        cli_error("%s: %s", path, strerror(errno));
-        close(fd);
-        unlink(tmp);
-    }
-    return f;
+    return nn_atomic_file(*a);
 }
 
-int cli_atomic_commit(FILE *f, const char *tmp, const char *path)
+int cli_atomic_commit(nn_atomic *a)
 {
-    int bad = fflush(f) != 0 || ferror(f);
-    int err = errno;
-    if (fclose(f) != 0 && !bad) {
-        bad = 1;
-        err = errno;
-    }
-    if (bad) {
-        cli_error("%s: write failed: %s", path, strerror(err));
-        unlink(tmp);
-        return -1;
-    }
-    if (rename(tmp, path) != 0) {
-        cli_error("%s: cannot rename into place: %s", path, strerror(errno));
-        unlink(tmp);
-        return -1;
-    }
-    return 0;
-}
-
-void cli_atomic_abort(FILE *f, const char *tmp)
-{
-    if (f) fclose(f);
-    unlink(tmp);
+    if (nn_atomic_commit(a) == NN_OK) return 0;
+    cli_error("%s", nn_errmsg());
+    return -1;
 }
 
 static void on_sigint(int sig)
@@ -374,4 +339,34 @@ int cli_load_model(const char *cmd, const char *path, nn_model **m)
         return CLI_ERR;
     }
     return CLI_OK;
+}
+
+/* The swap deletes the old directory with everything in it: only an empty one or an earlier report may go. */
+int cli_outdir_open(const char *out, char *tmp, size_t size)
+{
+    DIR *d = opendir(out);
+    if (d) {
+        int foreign = 0, report = 0;
+        for (struct dirent *e; (e = readdir(d));) {
+            if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
+            if (!strcmp(e->d_name, "index.html")) report = 1;
+            else foreign = 1;
+        }
+        closedir(d);
+        if (foreign && !report) {
+            cli_error("%s: exists and holds no nnlab report: the new report would replace this whole directory; "
+                      "choose another --out", out);
+            return -1;
+        }
+    }
+    if (nn_atomic_dir_open(out, tmp, size) == NN_OK) return 0;
+    cli_error("%s", nn_errmsg());
+    return -1;
+}
+
+int cli_outdir_commit(const char *tmp, const char *out)
+{
+    if (nn_atomic_dir_commit(tmp, out) == NN_OK) return 0;
+    cli_error("%s", nn_errmsg());
+    return -1;
 }
