@@ -1,6 +1,7 @@
 /* csv.c: data sets from and to CSV files (features, then the label; optional header; '#' comments). */
 #include <errno.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,14 +16,9 @@
 /* Cells quoted in messages are cut here so that one huge cell cannot drown the message. */
 #define CELL_SHOW 40
 
-/* The whole file, NUL-terminated: parsing in place needs no line-length limit. */
-static char *read_all(const char *path, size_t *len)
+/* The whole of f, NUL-terminated: parsing in place needs no line-length limit. name is for messages. */
+static char *read_stream(FILE *f, const char *name, size_t *len)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        nn_fail(NN_EIO, "%s: cannot open: %s", path, strerror(errno));
-        return NULL;
-    }
     size_t cap = 1 << 16, n = 0;
     char *buf = nn_malloc(cap);
     while (buf) {
@@ -30,7 +26,7 @@ static char *read_all(const char *path, size_t *len)
         if (n < cap - 1) break;
         char *b = cap > SIZE_MAX / 2 ? NULL : realloc(buf, cap * 2);
         if (!b) {
-            nn_fail(NN_ENOMEM, "%s: out of memory reading the file", path);
+            nn_fail(NN_ENOMEM, "%s: out of memory reading the file", name);
             free(buf);
             buf = NULL;
         } else {
@@ -39,11 +35,10 @@ static char *read_all(const char *path, size_t *len)
         }
     }
     if (buf && ferror(f)) {
-        nn_fail(NN_EIO, "%s: read error: %s", path, strerror(errno));
+        nn_fail(NN_EIO, "%s: read error: %s", name, strerror(errno));
         free(buf);
         buf = NULL;
     }
-    fclose(f);
     if (buf) {
         buf[n] = '\0';
         *len = n;
@@ -51,21 +46,66 @@ static char *read_all(const char *path, size_t *len)
     return buf;
 }
 
+static char *read_all(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        nn_fail(NN_EIO, "%s: cannot open: %s", path, strerror(errno));
+        return NULL;
+    }
+    char *buf = read_stream(f, path, len);
+    fclose(f);
+    return buf;
+}
+
 static int is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f'; }
 
-/* Cut [s, e) at its commas into NUL-terminated, trimmed cells; returns the count. cells has room for
- * max entries; only the count is kept beyond that (enough to report a ragged row). */
-static int split_cells(char *s, char *e, char **cells, int max)
+/* The cell [a, b) trimmed, unquoted ("x" -> x) and NUL-terminated; a decimal comma ("5,1") becomes a point
+ * when the delimiter is not a comma and the cell then reads as a number. */
+static char *finish_cell(char *a, char *b, char delim)
 {
+    while (a < b && is_space(*a)) a++;
+    while (b > a && is_space(b[-1])) b--;
+    if (b - a >= 2 && *a == '"' && b[-1] == '"') {
+        a++;
+        b--;
+    }
+    *b = '\0';
+    char *comma;
+    if (delim != ',' && (comma = strchr(a, ',')) && !strchr(a, '.') && !strchr(comma + 1, ',')) {
+        *comma = '.';
+        char *end;
+        strtod(a, &end);
+        if (end == a || *end) *comma = ',';
+    }
+    return a;
+}
+
+/* Cut the line [s, e) at delim (' ': runs of blanks) into cells; returns the count. cells has room for max
+ * entries; only the count is kept beyond that (enough to report a ragged row). One delimiter ending the
+ * line ("1,2,3,") ends the row, as spreadsheet exports write it. */
+static int split_cells(char *s, char *e, char delim, char **cells, int max)
+{
+    while (e > s && is_space(e[-1])) e--;
+    if (delim != ' ' && e > s && e[-1] == delim) e--;
     int n = 0;
+    if (delim == ' ') {
+        while (s < e && is_space(*s)) s++;
+        while (s < e) {
+            char *q = s;
+            while (q < e && !is_space(*q)) q++;
+            char *next = q;
+            while (next < e && is_space(*next)) next++;
+            if (n < max) cells[n] = finish_cell(s, q, delim);
+            n++;
+            s = next;
+        }
+        return n;
+    }
     for (;;) {
-        char *q = memchr(s, ',', (size_t)(e - s));
+        char *q = memchr(s, delim, (size_t)(e - s));
         char *end = q ? q : e;
-        char *a = s, *b = end;
-        while (a < b && is_space(*a)) a++;
-        while (b > a && is_space(b[-1])) b--;
-        *b = '\0';
-        if (n < max) cells[n] = a;
+        if (n < max) cells[n] = finish_cell(s, end, delim);
         n++;
         if (!q) return n;
         s = q + 1;
@@ -102,177 +142,497 @@ static int parse_real_checked(const char *s, nn_real *out)
     return 0;
 }
 
-static long count_commas(const char *s, const char *e)
+/* A header cell: text that is not a number (nan and inf count as text). */
+static int is_text(const char *s)
 {
-    long n = 0;
-    while ((s = memchr(s, ',', (size_t)(e - s)))) {
-        n++;
-        s++;
-    }
-    return n;
+    double v;
+    int r = parse_num(s, &v);
+    return r == 1 || r == 2;
 }
 
-static void free_names(char **names, int n)
+static char *dup_str(const char *s)
 {
-    if (!names) return;
-    for (int j = 0; j < n; j++) free(names[j]);
-    free(names);
+    size_t n = strlen(s) + 1;
+    char *c = nn_malloc(n);
+    if (c) memcpy(c, s, n);
+    return c;
 }
 
-static char **make_names(char **cells, int n)
+nn_csv_opts nn_csv_defaults(void)
 {
-    char **names = nn_calloc((size_t)n, sizeof *names);
-    if (!names) return NULL;
-    for (int j = 0; j < n; j++) {
-        const char *c = cells[j];
-        size_t len = strlen(c);
-        /* A quoted header name ("sepal length") loses its quotes; quoted data cells are not supported. */
-        if (len >= 2 && c[0] == '"' && c[len - 1] == '"') {
-            c++;
-            len -= 2;
+    nn_csv_opts o;
+    memset(&o, 0, sizeof o);
+    o.header = -1;
+    return o;
+}
+
+/* One non-blank, non-comment line of the input. */
+typedef struct csv_line {
+    char *s, *e;
+    long no;
+} csv_line;
+
+/* The delimiter that cuts the first lines into the same number of cells: tab, then ';' (whose files use
+ * decimal commas), then ','; else runs of blanks when the first line has any; else ','. */
+static char detect_delim(const csv_line *l, int n)
+{
+    static const char cand[] = {'\t', ';', ','};
+    char best = 0;
+    long best_n = 0;
+    for (int k = 0; k < 3; k++) {
+        long first = -1;
+        int same = 1;
+        for (int i = 0; i < n; i++) {
+            const char *e = l[i].e;
+            while (e > l[i].s && is_space(e[-1]) && e[-1] != cand[k]) e--;
+            if (e > l[i].s && e[-1] == cand[k]) e--; /* a trailing delimiter ends the row */
+            long c = 0;
+            for (const char *p = l[i].s; p < e; p++) c += *p == cand[k];
+            if (first < 0) first = c;
+            else if (c != first) same = 0;
         }
-        names[j] = nn_malloc(len + 1);
-        if (!names[j]) {
-            free_names(names, n);
-            return NULL;
+        if (first > 0 && same) return cand[k];
+        if (first > best_n) {
+            best_n = first;
+            best = cand[k];
         }
-        memcpy(names[j], c, len);
-        names[j][len] = '\0';
     }
-    return names;
+    if (best) return best;
+    for (const char *p = l[0].s; p < l[0].e; p++)
+        if (is_space(*p)) return ' ';
+    return ',';
 }
 
-nn_dataset *nn_dataset_load_csv(const char *path, int header)
+/* A column chosen by name (needs a header) or by position counted from 1, negative from the end. -1 after
+ * nn_fail. what: "label column" or "drop column" for messages. */
+static int find_col(const char *name, const char *spec, size_t len, char **hdr, int ncols, const char *what)
 {
-    if (!path) {
-        nn_fail(NN_EINVAL, "load_csv: NULL path");
-        return NULL;
+    char buf[256];
+    if (len >= sizeof buf) len = sizeof buf - 1;
+    memcpy(buf, spec, len);
+    buf[len] = '\0';
+    char *end;
+    long v = strtol(buf, &end, 10);
+    if (*buf && !*end) {
+        if (v == 0 || v > ncols || v < -ncols) {
+            nn_fail(NN_EINVAL, "%s: %s %ld: columns are counted from 1 (or from -1 at the end) and the file has %d",
+                    name, what, v, ncols);
+            return -1;
+        }
+        return v > 0 ? (int)v - 1 : ncols + (int)v;
     }
-    if (header < -1 || header > 1) {
-        nn_fail(NN_EINVAL, "%s: header must be 1, 0 or -1 (detect), not %d", path, header);
-        return NULL;
+    if (!hdr) {
+        nn_fail(NN_EINVAL, "%s: %s '%s': the file has no header to find the name in (give a column number)", name,
+                what, buf);
+        return -1;
     }
-    size_t len;
-    char *buf = read_all(path, &len);
-    if (!buf) return NULL;
+    for (int j = 0; j < ncols; j++)
+        if (!strcmp(hdr[j], buf)) return j;
+    char list[512];
+    size_t n = 0;
+    list[0] = '\0';
+    for (int j = 0; j < ncols && n < sizeof list; j++)
+        n += (size_t)snprintf(list + n, sizeof list - n, "%s%s", j ? ", " : "", hdr[j]);
+    nn_fail(NN_EINVAL, "%s: %s '%s' is not in the header (columns: %s)", name, what, buf, list);
+    return -1;
+}
 
-    char *p = buf, *end = buf + len;
-    if (len >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0) p += 3; /* UTF-8 byte order mark, as Excel writes */
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
 
-    int ncols = 0, nfeat = 0, rows = 0, cap = 0;
-    long line = 0;
-    char **cells = NULL, **names = NULL;
-    nn_real *x = NULL, *y = NULL;
-    int whole = 1;
-    double maxlabel = 0;
+static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+
+/* Appends printf text to a growing notes string (a note that does not fit in memory is dropped). */
+static void add_note(char **notes, const char *fmt, ...) NN_PRINTF(2, 3);
+static void add_note(char **notes, const char *fmt, ...)
+{
+    char line[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(line, sizeof line, fmt, ap);
+    va_end(ap);
+    size_t old = *notes ? strlen(*notes) : 0, n = strlen(line);
+    char *s = realloc(*notes, old + n + 2);
+    if (!s) return;
+    memcpy(s + old, line, n);
+    s[old + n] = '\n';
+    s[old + n + 1] = '\0';
+    *notes = s;
+}
+
+/* "a, b, c" of the first names (then "..."), for notes and messages. */
+static void name_list(char *buf, size_t size, char *const *names, int n)
+{
+    size_t len = 0;
+    buf[0] = '\0';
+    for (int i = 0; i < n && len + 8 < size; i++) {
+        if (i == 8 && n > 9) {
+            snprintf(buf + len, size - len, ", ... (%d in all)", n);
+            return;
+        }
+        len += (size_t)snprintf(buf + len, size - len, "%s%d=%s", i ? ", " : "", i, names[i]);
+    }
+}
+
+/* Fills d->y, d->nclasses and d->class_names from the label cells lab[rows] as o->labels says. */
+static nn_status map_labels(nn_dataset *d, char **lab, const long *lineno, int labcol, const char *name,
+                            const nn_csv_opts *o)
+{
+    int rows = d->rows;
+    if (o->labels == NN_LABELS_IGNORE || o->labels == NN_LABELS_NONE) return NN_OK;
+    /* The label is read in double so that the wholeness test sees the text's value rather than its float
+     * rounding, and once more into nn_real for exact round trips. */
+    int numeric = 1, whole = 1;
+    double v, maxv = 0;
+    for (int i = 0; i < rows && numeric; i++) {
+        int bad = parse_num(lab[i], &v);
+        if (!bad) bad = parse_real_checked(lab[i], &d->y[i]);
+        if (bad == 1 && o->labels == NN_LABELS_AUTO && !o->classes) numeric = 0;
+        else if (bad == 1 && o->classes) numeric = 0;
+        else if (bad) {
+            static const char *const what[] = {"", "is not a number", "is not a finite number", "is out of range"};
+            return nn_fail(NN_EFORMAT, "%s:%ld: column %d: '%.*s%s' %s", name, lineno[i], labcol + 1, CELL_SHOW, lab[i],
+                           strlen(lab[i]) > CELL_SHOW ? "..." : "", what[bad]);
+        }
+        if (numeric && !(fabs(v) <= CSV_MAX_CLASS && v == floor(v) && (v >= 0 || o->labels == NN_LABELS_AUTO)))
+            whole = 0;
+        else if (numeric && v > maxv) maxv = v;
+    }
+    if (o->classes) {
+        d->nclasses = o->nclasses;
+        if (!(d->class_names = nn_calloc((size_t)o->nclasses, sizeof *d->class_names))) return NN_ENOMEM;
+        for (int c = 0; c < o->nclasses; c++)
+            if (!(d->class_names[c] = dup_str(o->classes[c]))) return NN_ENOMEM;
+        for (int i = 0; i < rows; i++) {
+            int c = 0;
+            double a, b;
+            for (; c < o->nclasses; c++)
+                if (!strcmp(lab[i], o->classes[c]) ||
+                    (!parse_num(lab[i], &a) && !parse_num(o->classes[c], &b) && a == b))
+                    break;
+            if (c == o->nclasses) {
+                char list[512];
+                name_list(list, sizeof list, d->class_names, d->nclasses);
+                return nn_fail(NN_EFORMAT, "%s:%ld: label '%.*s' is not one of the classes %s", name, lineno[i],
+                               CELL_SHOW, lab[i], list);
+            }
+            d->y[i] = (nn_real)c;
+        }
+        return NN_OK;
+    }
+    if (numeric && (o->labels == NN_LABELS_VALUES || !whole)) return NN_OK; /* regression */
+    if (numeric && o->labels == NN_LABELS_IDS) {
+        /* A file holding one class only (say, a slice of a larger set) is still a classification set. */
+        d->nclasses = (int)maxv + 1 < 2 ? 2 : (int)maxv + 1;
+        return NN_OK;
+    }
+    /* Class names: the distinct labels, sorted (numerically when they are numbers), so that every file of the
+     * same classes, in any row order and with any subset of the rows, maps them to the same ids. */
+    int k = 0;
+    if (numeric) {
+        double *u = nn_malloc(sizeof *u * (size_t)rows);
+        if (!u) return NN_ENOMEM;
+        for (int i = 0; i < rows; i++) parse_num(lab[i], &u[i]);
+        qsort(u, (size_t)rows, sizeof *u, cmp_double);
+        for (int i = 0; i < rows; i++)
+            if (!k || u[i] != u[k - 1]) u[k++] = u[i];
+        int ids = u[0] == 0 && u[k - 1] == k - 1;
+        if (ids || (k == 1 && u[0] >= 0)) {
+            /* Already class ids 0..K-1 (or one class: nothing to map). */
+            free(u);
+            d->nclasses = (int)maxv + 1 < 2 ? 2 : (int)maxv + 1;
+            return NN_OK;
+        }
+        if (k == 1) {
+            double only = u[0];
+            free(u);
+            return nn_fail(NN_EFORMAT, "%s: the label column holds only the class %.0f: a classifier needs 2", name, only);
+        }
+        d->class_names = nn_calloc((size_t)k, sizeof *d->class_names);
+        for (int c = 0; d->class_names && c < k; c++) {
+            char t[32];
+            snprintf(t, sizeof t, "%.0f", u[c]);
+            if (!(d->class_names[c] = dup_str(t))) break;
+        }
+        for (int i = 0; i < rows; i++) {
+            parse_num(lab[i], &v);
+            d->y[i] = (nn_real)((double *)bsearch(&v, u, (size_t)k, sizeof *u, cmp_double) - u);
+        }
+        free(u);
+        d->nclasses = k;
+        if (!d->class_names || !d->class_names[k - 1]) return NN_ENOMEM;
+        char list[512];
+        name_list(list, sizeof list, d->class_names, k);
+        add_note(&d->notes, "the labels are not the class ids 0..%d: mapped in sorted order to %s", k - 1, list);
+        return NN_OK;
+    }
+    char **u = nn_malloc(sizeof *u * (size_t)rows);
+    if (!u) return NN_ENOMEM;
+    memcpy(u, lab, sizeof *u * (size_t)rows);
+    qsort(u, (size_t)rows, sizeof *u, cmp_str);
+    for (int i = 0; i < rows; i++)
+        if (!k || strcmp(u[i], u[k - 1])) u[k++] = u[i];
+    if (k < 2 || k > CSV_MAX_CLASS) {
+        nn_status st = nn_fail(NN_EFORMAT, "%s: the label column holds %s%s%s: a class label needs 2 to %d distinct "
+                               "values (choose the label with --label-col)", name, k < 2 ? "only the class '" :
+                               "too many distinct texts", k < 2 ? u[0] : "", k < 2 ? "'" : "", CSV_MAX_CLASS);
+        free(u);
+        return st;
+    }
+    d->class_names = nn_calloc((size_t)k, sizeof *d->class_names);
+    for (int c = 0; d->class_names && c < k; c++)
+        if (!(d->class_names[c] = dup_str(u[c]))) break;
+    for (int i = 0; i < rows; i++)
+        d->y[i] = (nn_real)((char **)bsearch(&lab[i], u, (size_t)k, sizeof *u, cmp_str) - u);
+    free(u);
+    d->nclasses = k;
+    if (!d->class_names || !d->class_names[k - 1]) return NN_ENOMEM;
+    char list[512];
+    name_list(list, sizeof list, d->class_names, k);
+    add_note(&d->notes, "text labels mapped in sorted order to class ids %s", list);
+    return NN_OK;
+}
+
+/* Parses buf (len bytes, NUL-terminated, edited in place; freed here) as o says. */
+static nn_dataset *parse_csv(char *buf, size_t len, const char *name, const nn_csv_opts *o)
+{
+    nn_csv_opts def = nn_csv_defaults();
+    if (!o) o = &def;
     nn_dataset *d = NULL;
-
-    while (p < end) {
-        char *nl = memchr(p, '\n', (size_t)(end - p));
-        char *le = nl ? nl : end, *s = p;
-        p = nl ? nl + 1 : end;
-        line++;
-        while (s < le && is_space(*s)) s++;
-        if (s == le || *s == '#') continue;
-
-        if (!cells) {
-            /* The first row fixes the width of every other. */
-            long commas = count_commas(s, le);
-            if (commas >= CSV_MAX_COLS) {
-                nn_fail(NN_EFORMAT, "%s:%ld: more than %d columns", path, line, CSV_MAX_COLS);
-                goto fail;
-            }
-            ncols = (int)commas + 1;
-            if (ncols < 2) {
-                nn_fail(NN_EFORMAT, "%s:%ld: 1 column, need at least 2 (features, then the label)", path, line);
-                goto fail;
-            }
-            nfeat = ncols - 1;
-            cells = nn_malloc((size_t)ncols * sizeof *cells);
-            if (!cells) goto fail;
-            split_cells(s, le, cells, ncols);
-            int is_header = header == 1;
-            if (header == -1) {
-                double v;
-                /* An overflowing number (code 3) is still a number: better its own error than a bogus header. */
-                for (int j = 0; j < ncols && !is_header; j++) {
-                    int bad = parse_num(cells[j], &v);
-                    is_header = bad == 1 || bad == 2;
-                }
-            }
-            if (is_header) {
-                if (!(names = make_names(cells, nfeat))) goto fail;
-                continue;
-            }
-        } else {
-            int n = split_cells(s, le, cells, ncols);
-            if (n != ncols) {
-                nn_fail(NN_EFORMAT, "%s:%ld: %d column%s, expected %d", path, line, n, n == 1 ? "" : "s",
-                        ncols);
-                goto fail;
-            }
-        }
-
-        if (rows == cap) {
-            if (cap > (int)(0x7fffffff / 2)) {
-                nn_fail(NN_ENOMEM, "%s: more than %d data rows", path, cap);
-                goto fail;
-            }
-            int nc = cap ? cap * 2 : 256;
-            nn_real *nx = realloc(x, (size_t)nc * (size_t)nfeat * sizeof *x);
-            if (nx) x = nx;
-            nn_real *ny = nx ? realloc(y, (size_t)nc * sizeof *y) : NULL;
-            if (ny) y = ny;
-            if (!nx || !ny) {
-                nn_fail(NN_ENOMEM, "%s:%ld: out of memory for %d rows", path, line, nc);
-                goto fail;
-            }
-            cap = nc;
-        }
-        /* The label is read twice: in double so that the wholeness test sees the text's value rather than
-         * its float rounding, and rounded once to nn_real for exact round trips. */
-        double v = 0;
-        nn_real *xr = x + (size_t)rows * (size_t)nfeat;
-        for (int j = 0; j < ncols; j++) {
-            int bad = j < nfeat ? parse_real_checked(cells[j], &xr[j]) : parse_num(cells[j], &v);
-            if (!bad && j == nfeat) bad = parse_real_checked(cells[j], &y[rows]);
-            if (bad) {
-                static const char *const what[] = {"", "is not a number", "is not a finite number",
-                                                   "is out of range"};
-                nn_fail(NN_EFORMAT, "%s:%ld: column %d: '%.*s%s' %s", path, line, j + 1, CELL_SHOW, cells[j],
-                        strlen(cells[j]) > CELL_SHOW ? "..." : "", what[bad]);
-                goto fail;
-            }
-        }
-        if (!(v >= 0 && v <= CSV_MAX_CLASS && v == floor(v))) whole = 0;
-        else if (v > maxlabel) maxlabel = v;
-        rows++;
+    csv_line *lines = NULL;
+    char **cells = NULL, **hdr = NULL, **cells2 = NULL, **lab = NULL;
+    char *keep = NULL; /* per column: 1 feature, 0 label or dropped */
+    int *feat = NULL;  /* feature index of each column, -1 if none */
+    long *lineno = NULL;
+    int nlines = 0, ncols = 0, nfeat = 0, labcol = -1, rows = 0;
+    if (o->header < -1 || o->header > 1) {
+        nn_fail(NN_EINVAL, "%s: header must be 1, 0 or -1 (detect), not %d", name, o->header);
+        goto fail;
     }
-    if (rows == 0) {
-        nn_fail(NN_EFORMAT, "%s: no data rows", path);
+    if (o->delimiter && !strchr(",;\t ", o->delimiter)) {
+        nn_fail(NN_EINVAL, "%s: delimiter '%c' is not one of ',', ';', tab or ' ' (runs of blanks)", name,
+                o->delimiter);
+        goto fail;
+    }
+    if (o->labels < NN_LABELS_AUTO || o->labels > NN_LABELS_NONE || (o->classes && o->nclasses < 1)) {
+        nn_fail(NN_EINVAL, "%s: bad label options", name);
         goto fail;
     }
 
-    d = nn_calloc(1, sizeof *d);
-    if (!d) goto fail;
-    d->rows = rows;
-    d->cols = nfeat;
-    d->x = x;
-    d->y = y;
-    d->names = names;
-    /* A file holding one class only (say, a slice of a larger set) is still a classification set. */
-    d->nclasses = whole ? ((int)maxlabel + 1 < 2 ? 2 : (int)maxlabel + 1) : 0;
+    /* Every non-blank, non-comment line, located once. */
+    char *p = buf, *end = buf + len;
+    if (len >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0) p += 3; /* UTF-8 byte order mark, as Excel writes */
+    int lcap = 0;
+    for (long no = 1; p < end; no++) {
+        char *nl = memchr(p, '\n', (size_t)(end - p));
+        char *le = nl ? nl : end, *s = p;
+        p = nl ? nl + 1 : end;
+        while (s < le && is_space(*s)) s++;
+        if (s == le || *s == '#') continue;
+        if (nlines == lcap) {
+            if (lcap > (int)(0x7fffffff / 2)) {
+                nn_fail(NN_ENOMEM, "%s: more than %d lines", name, lcap);
+                goto fail;
+            }
+            lcap = lcap ? 2 * lcap : 256;
+            csv_line *nl2 = realloc(lines, sizeof *lines * (size_t)lcap);
+            if (!nl2) {
+                nn_fail(NN_ENOMEM, "%s: out of memory for %d lines", name, lcap);
+                goto fail;
+            }
+            lines = nl2;
+        }
+        lines[nlines++] = (csv_line){s, le, no};
+    }
+    if (nlines == 0) {
+        nn_fail(NN_EFORMAT, "%s: no data rows: the input is %s", name, len ? "only blank lines and comments" : "empty");
+        goto fail;
+    }
+
+    char delim = o->delimiter ? o->delimiter : detect_delim(lines, nlines < 10 ? nlines : 10);
+    {
+        /* Counting writes nothing: only the cells that have room are cut. */
+        long c = split_cells(lines[0].s, lines[0].e, delim, NULL, 0);
+        if (c >= CSV_MAX_COLS) {
+            nn_fail(NN_EFORMAT, "%s:%ld: more than %d columns", name, lines[0].no, CSV_MAX_COLS);
+            goto fail;
+        }
+        ncols = (int)c;
+    }
+    int need = o->labels == NN_LABELS_NONE ? 1 : 2;
+    if (ncols < need) {
+        nn_fail(NN_EFORMAT, "%s:%ld: 1 column, need at least 2 (features, then the label); no ',', ';', tab or "
+                "blank separates cells", name, lines[0].no);
+        goto fail;
+    }
+    cells = nn_malloc(sizeof *cells * (size_t)ncols);
+    cells2 = nn_malloc(sizeof *cells2 * (size_t)ncols);
+    keep = nn_malloc((size_t)ncols);
+    feat = nn_malloc(sizeof *feat * (size_t)ncols);
+    if (!cells || !cells2 || !keep || !feat) goto fail;
+    split_cells(lines[0].s, lines[0].e, delim, cells, ncols);
+    int n2 = nlines > 1 ? split_cells(lines[1].s, lines[1].e, delim, cells2, ncols) : 0;
+
+    /* A header: told so, or a first row with text where the second has a number; with one line only, text
+     * in a feature cell (the label may be a class name). */
+    int is_header = o->header == 1;
+    if (o->header == -1) {
+        if (nlines > 1)
+            for (int j = 0; j < ncols && j < n2 && !is_header; j++) is_header = is_text(cells[j]) && !is_text(cells2[j]);
+        else
+            for (int j = 0; j < ncols && !is_header; j++)
+                is_header = is_text(cells[j]) && (o->labels == NN_LABELS_NONE || j != ncols - 1);
+        /* Naming the label column by a word of the first row is saying that it is a header. */
+        for (int j = 0; j < ncols && o->label && !is_header; j++) is_header = !strcmp(cells[j], o->label);
+    }
+    if (is_header) hdr = cells;
+
+    labcol = o->labels == NN_LABELS_NONE ? -1 : ncols - 1;
+    if (o->label && o->labels != NN_LABELS_NONE &&
+        (labcol = find_col(name, o->label, strlen(o->label), hdr, ncols, "label column")) < 0)
+        goto fail;
+    memset(keep, 1, (size_t)ncols);
+    if (labcol >= 0) keep[labcol] = 0;
+    for (const char *s = o->drop; s && *s;) {
+        const char *c = strchr(s, ',');
+        size_t n = c ? (size_t)(c - s) : strlen(s);
+        int j = find_col(name, s, n, hdr, ncols, "drop column");
+        if (j < 0) goto fail;
+        if (j == labcol) {
+            nn_fail(NN_EINVAL, "%s: drop column %.*s is the label column", name, (int)n, s);
+            goto fail;
+        }
+        keep[j] = 0;
+        s = c ? c + 1 : s + n;
+    }
+    for (int j = 0; j < ncols; j++) feat[j] = keep[j] ? nfeat++ : -1;
+    if (nfeat < 1) {
+        nn_fail(NN_EINVAL, "%s: no feature column left after the label and dropped columns", name);
+        goto fail;
+    }
+
+    int first = is_header ? 1 : 0;
+    if (nlines - first == 0) {
+        nn_fail(NN_EFORMAT, "%s:%ld: no data rows: only a header line", name, lines[0].no);
+        goto fail;
+    }
+    if (!(d = nn_dataset_new(nlines - first, nfeat))) goto fail;
+    if (!(lab = nn_malloc(sizeof *lab * (size_t)d->rows)) || !(lineno = nn_malloc(sizeof *lineno * (size_t)d->rows)))
+        goto fail;
+    if (hdr) {
+        if (!(d->names = nn_calloc((size_t)nfeat, sizeof *d->names))) goto fail;
+        for (int j = 0; j < ncols; j++)
+            if (feat[j] >= 0 && !(d->names[feat[j]] = dup_str(hdr[j]))) goto fail;
+    }
+
+    for (int i = first; i < nlines; i++) {
+        char **c = i == 0 ? cells : i == 1 ? cells2 : cells;
+        int n = i == 1 ? n2 : i == 0 ? ncols : split_cells(lines[i].s, lines[i].e, delim, cells, ncols);
+        if (n != ncols) {
+            nn_fail(NN_EFORMAT, "%s:%ld: %d column%s, expected %d", name, lines[i].no, n, n == 1 ? "" : "s", ncols);
+            goto fail;
+        }
+        nn_real *xr = d->x + (size_t)rows * (size_t)nfeat;
+        for (int j = 0; j < ncols; j++) {
+            if (feat[j] < 0) continue;
+            int bad = parse_real_checked(c[j], &xr[feat[j]]);
+            if (bad) {
+                static const char *const what[] = {"", "is not a number", "is not a finite number",
+                                                   "is out of range"};
+                nn_fail(NN_EFORMAT, "%s:%ld: column %d: '%.*s%s' %s", name, lines[i].no, j + 1, CELL_SHOW, c[j],
+                        strlen(c[j]) > CELL_SHOW ? "..." : "", what[bad]);
+                goto fail;
+            }
+        }
+        lab[rows] = labcol >= 0 ? c[labcol] : NULL;
+        lineno[rows] = lines[i].no;
+        rows++;
+    }
+
+    /* An unnamed first column of distinct whole numbers is a row index (pandas' to_csv writes one unless told
+     * index=False; R's write.csv too): as a feature it leaks the row order into the model. */
+    if (hdr && feat[0] == 0 && nfeat > 1 && (!*d->names[0] || !strncmp(d->names[0], "Unnamed: 0", 10))) {
+        double *u = nn_malloc(sizeof *u * (size_t)rows);
+        if (!u) goto fail;
+        int index = 1;
+        for (int i = 0; i < rows && index; i++) {
+            u[i] = d->x[(size_t)i * (size_t)nfeat];
+            index = u[i] >= 0 && u[i] == floor(u[i]);
+        }
+        if (index) {
+            qsort(u, (size_t)rows, sizeof *u, cmp_double);
+            for (int i = 1; i < rows && index; i++) index = u[i] != u[i - 1];
+        }
+        free(u);
+        if (index) {
+            size_t c = (size_t)nfeat;
+            for (size_t i = 0; i < (size_t)rows; i++)
+                memmove(d->x + i * (c - 1), d->x + i * c + 1, (c - 1) * sizeof *d->x);
+            free(d->names[0]);
+            memmove(d->names, d->names + 1, (c - 1) * sizeof *d->names);
+            d->cols = nfeat - 1;
+            add_note(&d->notes, "dropped column 1: it has no name and holds a row index (0, 1, 2, ...), as pandas "
+                     "writes one; give it a name in the header to keep it");
+        }
+    }
+
+    if (map_labels(d, lab, lineno, labcol, name, o) != NN_OK) goto fail;
+    free(lines);
     free(cells);
+    free(cells2);
+    free(keep);
+    free(feat);
+    free(lab);
+    free(lineno);
     free(buf);
     return d;
 
 fail:
-    free_names(names, nfeat);
+    nn_dataset_free(d);
+    free(lines);
     free(cells);
-    free(x);
-    free(y);
+    free(cells2);
+    free(keep);
+    free(feat);
+    free(lab);
+    free(lineno);
     free(buf);
     return NULL;
+}
+
+nn_dataset *nn_dataset_read_csv(const char *path, const nn_csv_opts *o)
+{
+    if (!path) {
+        nn_fail(NN_EINVAL, "read_csv: NULL path");
+        return NULL;
+    }
+    size_t len;
+    char *buf = read_all(path, &len);
+    return buf ? parse_csv(buf, len, path, o) : NULL;
+}
+
+nn_dataset *nn_dataset_parse_csv(const char *text, size_t len, const char *name, const nn_csv_opts *o)
+{
+    if (!text) {
+        nn_fail(NN_EINVAL, "parse_csv: NULL text");
+        return NULL;
+    }
+    char *buf = nn_malloc(len + 1);
+    if (!buf) return NULL;
+    memcpy(buf, text, len);
+    buf[len] = '\0';
+    return parse_csv(buf, len, name ? name : "<text>", o);
+}
+
+nn_dataset *nn_dataset_load_csv(const char *path, int header)
+{
+    nn_csv_opts o = nn_csv_defaults();
+    o.header = header;
+    o.labels = NN_LABELS_IDS;
+    return nn_dataset_read_csv(path, &o);
 }
 
 /* The shortest "%.Pg" that reads back to exactly v: files stay readable ("0.1", not "0.100000001") and

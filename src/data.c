@@ -36,6 +36,11 @@ void nn_dataset_free(nn_dataset *d)
         for (int j = 0; j < d->cols; j++) free(d->names[j]);
         free(d->names);
     }
+    if (d->class_names) {
+        for (int j = 0; j < d->nclasses; j++) free(d->class_names[j]);
+        free(d->class_names);
+    }
+    free(d->notes);
     free(d->x);
     free(d->y);
     free(d);
@@ -80,6 +85,12 @@ nn_dataset *nn_dataset_subset(const nn_dataset *d, const int *idx, int n)
         if (!s->names) goto fail;
         for (size_t j = 0; j < c; j++)
             if (d->names[j] && !(s->names[j] = dup_str(d->names[j]))) goto fail;
+    }
+    if (d->class_names) {
+        s->class_names = nn_calloc((size_t)d->nclasses, sizeof *s->class_names);
+        if (!s->class_names) goto fail;
+        for (int j = 0; j < d->nclasses; j++)
+            if (d->class_names[j] && !(s->class_names[j] = dup_str(d->class_names[j]))) goto fail;
     }
     return s;
 fail:

@@ -275,8 +275,8 @@ START_TEST(test_csv_errors)
     load_fails(path, "a,b,c,d,label\n# note\n1,2,0\n", -1, "test_data_bad.csv:3: 3 columns, expected 5");
     load_fails(path, "1,2,0\n1,2,3,4\n", -1, "test_data_bad.csv:2: 4 columns, expected 3");
     load_fails(path, "1,2,0\r\n1\r\n", -1, "test_data_bad.csv:2: 1 column, expected 3");
-    load_fails(path, "# nothing\nx,y,label\n\n", -1, "test_data_bad.csv: no data rows");
-    load_fails(path, "", -1, "test_data_bad.csv: no data rows");
+    load_fails(path, "# nothing\nx,y,label\n\n", -1, "test_data_bad.csv:2: no data rows: only a header line");
+    load_fails(path, "", -1, "test_data_bad.csv: no data rows: the input is empty");
     load_fails(path, "1\n2\n", -1, "test_data_bad.csv:1: 1 column, need at least 2");
 #ifndef NNLAB_DOUBLE
     load_fails(path, "1e39,0\n", -1, "column 1: '1e39' is out of range");
@@ -303,6 +303,183 @@ static nn_dataset *numbered(int rows)
     d->nclasses = 3;
     return d;
 }
+
+
+/* text parsed with options o (labels by default AUTO); must succeed. */
+static nn_dataset *parse_ok(const char *text, const nn_csv_opts *o)
+{
+    nn_dataset *d = nn_dataset_parse_csv(text, strlen(text), "t.csv", o);
+    ck_assert_msg(d != NULL, "'%s': %s", text, nn_errmsg());
+    return d;
+}
+
+static void parse_fails(const char *text, const nn_csv_opts *o, const char *want)
+{
+    nn_errclear();
+    ck_assert_ptr_null(nn_dataset_parse_csv(text, strlen(text), "t.csv", o));
+    assert_err(want);
+}
+
+static void assert_x(const nn_dataset *d, int rows, int cols, const double *x)
+{
+    ck_assert_int_eq(d->rows, rows);
+    ck_assert_int_eq(d->cols, cols);
+    for (int i = 0; i < rows * cols; i++)
+        ck_assert_msg(d->x[i] == (nn_real)x[i], "x[%d] = %g, want %g", i, (double)d->x[i], x[i]);
+}
+
+/* The files users have (issue 12): each read as the user meant it. */
+START_TEST(test_csv_user_files)
+{
+    nn_csv_opts o = nn_csv_defaults();
+    static const double x3[] = {5.1, 3.5, 4.9, 3.0, 6, 3};
+
+    /* Label first, chosen by number and by name. */
+    o.label = "1";
+    nn_dataset *d = parse_ok("species,sl,sw\n0,5.1,3.5\n1,4.9,3.0\n2,6,3\n", &o);
+    assert_x(d, 3, 2, x3);
+    ck_assert_int_eq(d->nclasses, 3);
+    ck_assert(d->y[0] == 0 && d->y[2] == 2);
+    ck_assert_str_eq(d->names[0], "sl");
+    ck_assert_ptr_null(d->notes);
+    nn_dataset_free(d);
+    o.label = "species";
+    d = parse_ok("species,sl,sw\n0,5.1,3.5\n1,4.9,3.0\n2,6,3\n", &o);
+    assert_x(d, 3, 2, x3);
+    nn_dataset_free(d);
+    o.label = "-3";
+    d = parse_ok("0,5.1,3.5\n1,4.9,3.0\n2,6,3\n", &o);
+    assert_x(d, 3, 2, x3);
+    nn_dataset_free(d);
+    o.label = "petal";
+    parse_fails("species,sl,sw\n0,5.1,3.5\n", &o, "t.csv: label column 'petal' is not in the header (columns: species, sl, sw)");
+    o.label = "0";
+    parse_fails("1,2,0\n", &o, "t.csv: label column 0: columns are counted from 1 (or from -1 at the end) and the file has 3");
+    o.label = "sl";
+    parse_fails("0,5.1,3.5\n1,4.9,3.0\n", &o, "t.csv: label column 'sl': the file has no header to find the name in");
+    o.label = NULL;
+
+    /* Text labels: class names, ids in sorted order whatever the row order. */
+    d = parse_ok("sl,sw,species\n5.1,3.5,virginica\n4.9,3,setosa\n6,3,versicolor\n5,3,setosa\n", NULL);
+    ck_assert_int_eq(d->nclasses, 3);
+    ck_assert_str_eq(d->class_names[0], "setosa");
+    ck_assert_str_eq(d->class_names[2], "virginica");
+    ck_assert(d->y[0] == 2 && d->y[1] == 0 && d->y[2] == 1 && d->y[3] == 0);
+    ck_assert_str_eq(d->notes, "text labels mapped in sorted order to class ids 0=setosa, 1=versicolor, 2=virginica\n");
+    nn_dataset *s = nn_dataset_subset(d, NULL, 0);
+    ck_assert_str_eq(s->class_names[1], "versicolor");
+    nn_dataset_free(s);
+    nn_dataset_free(d);
+    parse_fails("1,2,setosa\n3,4,setosa\n", NULL, "t.csv: the label column holds only the class 'setosa'");
+
+    /* Labels 1..K, and with gaps: mapped, with a note; 0..K-1 are the ids as they are. */
+    d = parse_ok("1,2,1\n3,4,3\n5,6,2\n7,8,10\n", NULL);
+    ck_assert_int_eq(d->nclasses, 4);
+    ck_assert(d->y[0] == 0 && d->y[1] == 2 && d->y[2] == 1 && d->y[3] == 3);
+    ck_assert_str_eq(d->class_names[3], "10");
+    ck_assert_str_eq(d->notes, "the labels are not the class ids 0..3: mapped in sorted order to 0=1, 1=2, 2=3, 3=10\n");
+    nn_dataset_free(d);
+    d = parse_ok("1,2,-1\n3,4,1\n", NULL);
+    ck_assert_int_eq(d->nclasses, 2);
+    ck_assert(d->y[0] == 0 && d->y[1] == 1);
+    nn_dataset_free(d);
+    d = parse_ok("1,2,0\n3,4,2\n5,6,1\n", NULL);
+    ck_assert_int_eq(d->nclasses, 3);
+    ck_assert_ptr_null(d->class_names);
+    ck_assert_ptr_null(d->notes);
+    nn_dataset_free(d);
+    o.labels = NN_LABELS_IDS;
+    d = parse_ok("1,2,1\n3,4,3\n", &o);
+    ck_assert_int_eq(d->nclasses, 4);
+    ck_assert(d->y[0] == 1 && d->y[1] == 3);
+    nn_dataset_free(d);
+    o.labels = NN_LABELS_VALUES;
+    d = parse_ok("1,2,1\n3,4,3\n", &o);
+    ck_assert_int_eq(d->nclasses, 0);
+    ck_assert(d->y[0] == 1 && d->y[1] == 3);
+    nn_dataset_free(d);
+    parse_fails("1,2,a\n3,4,b\n", &o, "t.csv:1: column 3: 'a' is not a number");
+    o.labels = NN_LABELS_AUTO;
+
+    /* Onto given classes (a model's): numbers match names of the same value; other labels are errors. */
+    static const char *const cls[] = {"1", "2", "3"};
+    o.classes = cls;
+    o.nclasses = 3;
+    d = parse_ok("1,2,3.0\n3,4,1\n", &o);
+    ck_assert_int_eq(d->nclasses, 3);
+    ck_assert(d->y[0] == 2 && d->y[1] == 0);
+    ck_assert_str_eq(d->class_names[2], "3");
+    nn_dataset_free(d);
+    parse_fails("1,2,3\n3,4,7\n", &o, "t.csv:2: label '7' is not one of the classes 0=1, 1=2, 2=3");
+    o.classes = NULL;
+    o.nclasses = 0;
+
+    /* A pandas index (unnamed, 0, 1, 2, ... in any order) is dropped with a note; a named one is kept. */
+    d = parse_ok(",sl,sw,label\n2,5.1,3.5,0\n0,4.9,3.0,1\n1,6,3,0\n", NULL);
+    assert_x(d, 3, 2, x3);
+    ck_assert_str_eq(d->names[0], "sl");
+    ck_assert_ptr_nonnull(strstr(d->notes, "dropped column 1: it has no name and holds a row index"));
+    nn_dataset_free(d);
+    d = parse_ok("id,sl,label\n0,5.1,0\n1,4.9,1\n", NULL);
+    ck_assert_int_eq(d->cols, 2);
+    nn_dataset_free(d);
+    d = parse_ok("Unnamed: 0,sl,label\n0,5.1,0\n1,4.9,1\n", NULL);
+    ck_assert_int_eq(d->cols, 1);
+    nn_dataset_free(d);
+
+    /* Dropped columns, by name and number. */
+    o.drop = "id,-2";
+    d = parse_ok("id,sl,sw,junk,label\n7,5.1,3.5,9,0\n8,4.9,3.0,9,1\n9,6,3,9,0\n", &o);
+    assert_x(d, 3, 2, x3);
+    nn_dataset_free(d);
+    o.drop = "label";
+    parse_fails("a,label\n1,0\n", &o, "t.csv: drop column label is the label column");
+    o.drop = NULL;
+
+    /* Delimiters: semicolon with decimal commas, tab, runs of spaces, trailing delimiters; or forced. */
+    d = parse_ok("sl;sw;label\n5,1;3,5;0\n4,9;3,0;1\n6;3;0\n", NULL);
+    assert_x(d, 3, 2, x3);
+    nn_dataset_free(d);
+    d = parse_ok("5.1\t3.5\t0\n4.9\t3.0\t1\n6\t3\t0\n", NULL);
+    assert_x(d, 3, 2, x3);
+    nn_dataset_free(d);
+    d = parse_ok("  5.1  3.5 0\n4.9 3.0\t  1  \n6 3 0\n", NULL);
+    assert_x(d, 3, 2, x3);
+    nn_dataset_free(d);
+    d = parse_ok("5.1,3.5,0,\n4.9,3.0,1,\n6,3,0,\n", NULL);
+    assert_x(d, 3, 2, x3);
+    nn_dataset_free(d);
+    o.delimiter = ';';
+    d = parse_ok("5,1;0\n6;1\n", &o);
+    ck_assert_int_eq(d->cols, 1);
+    ck_assert(d->x[0] == (nn_real)5.1 && d->x[1] == 6);
+    nn_dataset_free(d);
+    o.delimiter = 'x';
+    parse_fails("1,2\n", &o, "t.csv: delimiter 'x' is not one of ',', ';', tab or ' ' (runs of blanks)");
+    o.delimiter = 0;
+
+    /* Headers: header only is an error that says so; a header and one row is one row. */
+    parse_fails("sl,sw,label\n", NULL, "t.csv:1: no data rows: only a header line");
+    parse_fails("# only\n\n", NULL, "t.csv: no data rows: the input is only blank lines and comments");
+    d = parse_ok("sl,sw,label\n5.1,3.5,0\n", NULL);
+    assert_x(d, 1, 2, x3);
+    nn_dataset_free(d);
+
+    /* One row to predict on: numbers only, or a text label last, is data and not a header. */
+    o.labels = NN_LABELS_NONE;
+    static const double x4[] = {5.1, 3.5, 1.4, 0.2};
+    const char *one[] = {"5.1 3.5 1.4 0.2\n", "5.1\t3.5\t1.4\t0.2", "5.1,3.5,1.4,0.2,\n"};
+    for (int i = 0; i < 3; i++) {
+        d = parse_ok(one[i], &o);
+        assert_x(d, 1, 4, x4);
+        nn_dataset_free(d);
+    }
+    o.labels = NN_LABELS_IGNORE;
+    d = parse_ok("5.1,3.5,1.4,0.2,setosa\n", &o);
+    assert_x(d, 1, 4, x4);
+    nn_dataset_free(d);
+}
+END_TEST
 
 START_TEST(test_split)
 {
@@ -596,6 +773,7 @@ static Suite *data_suite(void)
     tcase_add_test(tc, test_csv_header);
     tcase_add_test(tc, test_csv_lines);
     tcase_add_test(tc, test_csv_errors);
+    tcase_add_test(tc, test_csv_user_files);
     tcase_add_test(tc, test_split);
     tcase_add_test(tc, test_standardize);
     tcase_add_test(tc, test_generators);

@@ -12,13 +12,18 @@ extern "C" {
 #endif
 
 /* rows samples of cols features (x, row-major) and one target each (y): a class index 0..nclasses-1
- * for classification (nclasses >= 2), any real for regression (nclasses = 0). */
+ * for classification (nclasses >= 2), any real for regression (nclasses = 0). Every pointer is owned by the
+ * data set and freed by nn_dataset_free. */
 typedef struct nn_dataset {
     int rows, cols;
     int nclasses;
     nn_real *x;
     nn_real *y;
-    char **names; /* cols feature names (from a CSV header) or NULL */
+    char **names;       /* cols feature names (from a CSV header) or NULL */
+    char **class_names; /* nclasses class names when the CSV labels were text or whole numbers other than the
+                         * ids 0..K-1 (id i stands for class_names[i]); NULL when the labels are the ids */
+    char *notes;        /* what the CSV reader decided on its own (labels mapped, an index column dropped), one
+                         * line each ending in '\n', for the caller to show; NULL when nothing */
 } nn_dataset;
 
 /* A data set of rows x cols zeros (nclasses 0); caller owns it. NULL on bad size (rows < 0, cols < 1) or no memory. */
@@ -28,11 +33,46 @@ void nn_dataset_free(nn_dataset *d);
 /* Deep copy of rows idx[0..n) of d (all rows in order when idx is NULL). NULL on no memory. */
 nn_dataset *nn_dataset_subset(const nn_dataset *d, const int *idx, int n);
 
-/* Read a CSV file: feature columns, then the label column, separated by commas; blank lines and lines
- * starting with '#' are skipped. header: 1 the first row holds names, 0 it does not, -1 detect (a first
- * row with a non-numeric cell). Labels that are all whole numbers in 0..65535 make a classification set
- * with nclasses = max(2, max + 1), else regression. Errors (NULL, nn_errmsg() "FILE:LINE: column C: ..."):
- * missing file, bad cell, ragged row, no data rows. */
+/* How labels are read (nn_csv_opts.labels). */
+enum {
+    NN_LABELS_AUTO,   /* class names (text, or whole numbers that are not 0..K-1) mapped to ids in sorted order;
+                       * other numbers: regression */
+    NN_LABELS_IDS,    /* whole numbers 0..65535 are the class ids themselves (nclasses = max + 1), else regression;
+                       * text is an error (how nn_dataset_load_csv read labels before) */
+    NN_LABELS_VALUES, /* numbers, as regression targets (nclasses 0) */
+    NN_LABELS_IGNORE, /* the label column is skipped unread (y all 0, nclasses 0) */
+    NN_LABELS_NONE    /* no label column: every column not dropped is a feature */
+};
+
+/* Options of nn_dataset_read_csv; start from nn_csv_defaults(). See docs/datasets.md "Your own CSV files". */
+typedef struct nn_csv_opts {
+    int header;         /* 1 the first row holds names, 0 it does not, -1 detect (default): a first row with
+                         * text where the second row has a number (one row only: text in a feature cell) */
+    char delimiter;     /* ',', ';', '\t' or ' ' (runs of blanks); 0 detect (default) from the first 10 lines */
+    const char *label;  /* label column: a header name, or a number counted from 1 (negative: from the end);
+                         * NULL: the last column */
+    const char *drop;   /* comma-separated names or numbers of columns to ignore; NULL: none */
+    int labels;         /* NN_LABELS_*, default NN_LABELS_AUTO */
+    const char *const *classes; /* with nclasses > 0: map labels onto these names (e.g. a model's classes; a
+                                 * numeric label also matches a name of the same value); another label is
+                                 * an error. NULL: as `labels` says */
+    int nclasses;
+} nn_csv_opts;
+
+/* The default options: header -1, everything else 0 / NULL. */
+nn_csv_opts nn_csv_defaults(void);
+/* Read a CSV file as o says (NULL: defaults). Blank lines and lines starting with '#' are skipped, a UTF-8
+ * byte order mark and double quotes around a cell are removed, one delimiter ending a line is ignored, and
+ * with a delimiter other than ',' a decimal comma ("5,1") is read as a point. An unnamed first column of
+ * distinct whole numbers >= 0 (a pandas or R row index) is dropped. What the reader decided on its own is
+ * described in d->notes. Errors (NULL, nn_errmsg() "FILE:LINE: ..."): missing file, bad cell, ragged row,
+ * unknown label or drop column, a label column with one class only, no data rows (saying why). */
+nn_dataset *nn_dataset_read_csv(const char *path, const nn_csv_opts *o);
+/* As nn_dataset_read_csv, from len bytes of text (not changed; e.g. standard input read by the caller);
+ * name is used in messages. */
+nn_dataset *nn_dataset_parse_csv(const char *text, size_t len, const char *name, const nn_csv_opts *o);
+/* nn_dataset_read_csv with the default options but the given header (1, 0 or -1 detect) and labels =
+ * NN_LABELS_IDS: whole-number labels are the class ids as they are. */
 nn_dataset *nn_dataset_load_csv(const char *path, int header);
 /* Write d as CSV (header "x1,...,xN,label" or its names), with optional '#' comment lines first.
  * Written to a temporary file and renamed. Errors: NN_EIO; NN_EINVAL (nothing written) for non-finite values, labels that are not class indices of a
