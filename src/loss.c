@@ -2,14 +2,7 @@
 #include <math.h>
 #include <string.h>
 #include "loss.h"
-
-#ifdef NNLAB_DOUBLE
-#define R_EXP exp
-#define R_LOG1P log1p
-#else
-#define R_EXP expf
-#define R_LOG1P log1pf
-#endif
+#include "realmath.h"
 
 static const char *const loss_names[NN_LOSS_COUNT] = {"none", "softmax-xent", "sigmoid-bce", "mse"};
 

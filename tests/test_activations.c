@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "testutil.h"
+#include "activations/act_internal.h"
 
 /* Every function once with its defaults, then non-default parameters (also the round-trip set). */
 static const char *const nondefault[] = {
@@ -392,11 +393,85 @@ START_TEST(test_table)
 }
 END_TEST
 
+/* Every record's kernels exist, and the learnable ones have per-unit kernels. */
+START_TEST(test_records)
+{
+    for (int i = 0; i < NN_ACT_COUNT; i++) {
+        const nn_act_record *R = nn_act_record_of((nn_act_id)i);
+        ck_assert_ptr_eq(&R->info, nn_act_info_of((nn_act_id)i));
+        ck_assert(R->forward && R->backward);
+        ck_assert_msg(!R->info.learnable == !R->unit_forward && !R->unit_forward == !R->unit_backward, "%s",
+                      R->info.name);
+        ck_assert(R->info.kinks);
+        /* every default lies in its declared range */
+        nn_act a = nn_act_default((nn_act_id)i), b;
+        char spec[NN_ACT_MAXP * 40];
+        nn_act_format(&a, spec, sizeof spec);
+        ck_assert_msg(nn_act_parse(spec, &b) == NN_OK, "%s: %s", spec, nn_errmsg());
+        for (int k = 0; k < R->info.nparams; k++) {
+            const nn_act_param_info *p = &R->info.params[k];
+            ck_assert(p->kind != NN_ACT_PARAM_CHOICE || p->choices);
+            ck_assert_msg(p->lo_key < k, "%s.%s: a bound names a later parameter", R->info.name, p->name);
+        }
+    }
+}
+END_TEST
+
+/* s with '|' escaped as a markdown cell has it. */
+static void md(const char *s, char *out, size_t size)
+{
+    size_t n = 0;
+    for (; *s && n + 3 < size; s++) {
+        if (*s == '|') out[n++] = '\\';
+        out[n++] = *s;
+    }
+    out[n] = '\0';
+}
+
+/* docs/activations.md has a table row for every record, with its formulas and parameters, and its plot. */
+START_TEST(test_docs_list_every_record)
+{
+    const char *src = getenv("NNLAB_SOURCE_DIR");
+    char path[4096];
+    snprintf(path, sizeof path, "%s/docs/activations.md", src ? src : "..");
+    FILE *f = fopen(path, "r");
+    ck_assert_msg(f, "cannot open %s", path);
+    static char doc[1 << 17];
+    size_t n = fread(doc, 1, sizeof doc - 1, f);
+    fclose(f);
+    doc[n] = '\0';
+    for (int i = 0; i < NN_ACT_COUNT; i++) {
+        const nn_act_info *I = nn_act_info_of((nn_act_id)i);
+        char key[128], cell[512];
+        snprintf(key, sizeof key, "\n| %s | ", I->name);
+        const char *row = strstr(doc, key);
+        ck_assert_msg(row, "docs/activations.md: no table row for %s", I->name);
+        const char *end = strchr(row + 1, '\n');
+        size_t len = end ? (size_t)(end - row) : strlen(row);
+        char line[2048];
+        snprintf(line, sizeof line, "%.*s", (int)len, row);
+        md(I->formula, cell, sizeof cell);
+        ck_assert_msg(strstr(line, cell), "docs/activations.md: %s's row lacks its formula '%s'", I->name, cell);
+        md(I->derivative, cell, sizeof cell);
+        ck_assert_msg(strstr(line, cell), "docs/activations.md: %s's row lacks its derivative '%s'", I->name, cell);
+        for (int k = 0; k < I->nparams; k++) {
+            snprintf(cell, sizeof cell, "%s=", I->params[k].name);
+            ck_assert_msg(strstr(line, cell), "docs/activations.md: %s's row lacks parameter %s", I->name,
+                          I->params[k].name);
+        }
+        snprintf(cell, sizeof cell, "(plots/%s.svg)", I->name);
+        ck_assert_msg(strstr(doc, cell), "docs/activations.md: no gallery plot for %s", I->name);
+    }
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("activations");
     TCase *tc = tcase_create("core");
     tcase_add_test(tc, test_table);
+    tcase_add_test(tc, test_records);
+    tcase_add_test(tc, test_docs_list_every_record);
     tcase_add_test(tc, test_values);
     tcase_add_test(tc, test_gradients);
     tcase_add_test(tc, test_gradients_exact);

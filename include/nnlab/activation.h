@@ -11,44 +11,52 @@
 extern "C" {
 #endif
 
-/* Each function is defined once, in src/activations; everything else (layers, spec strings,
- * saved models, the CLI, docs) reads that definition. */
+/* Each function is defined once, as one record in src/activations/defs.h; everything else (layers, spec
+ * strings, saved models, the CLI, docs) reads that record. NN_ACT_LIST is the list of records in enum
+ * order, X(ID, name): NN_ACT_<ID> is the function's id and name its spec name. Adding a function is one
+ * line here (at the end: ids are stored nowhere, but keep existing ones stable) and one block in defs.h. */
+#define NN_ACT_LIST(X)                                                                                           \
+    X(IDENTITY, identity)                                                                                       \
+    X(BINARY_STEP, binary_step)                                                                                 \
+    X(SIGMOID, sigmoid)                                                                                         \
+    X(TANH, tanh)                                                                                               \
+    X(ARCTAN, arctan)                                                                                           \
+    X(SOFTSIGN, softsign)                                                                                       \
+    X(ISRU, isru)                                                                                               \
+    X(BENT_IDENTITY, bent_identity)                                                                             \
+    X(SINUSOID, sinusoid)                                                                                       \
+    X(SINC, sinc)                                                                                               \
+    X(GAUSSIAN, gaussian)                                                                                       \
+    X(RELU, relu)                                                                                               \
+    X(LEAKY_RELU, leaky_relu)                                                                                   \
+    X(RELU6, relu6)                                                                                             \
+    X(THRESHOLDED_RELU, thresholded_relu)                                                                       \
+    X(ELU, elu)                                                                                                 \
+    X(SELU, selu)                                                                                               \
+    X(CELU, celu)                                                                                               \
+    X(ISRLU, isrlu)                                                                                             \
+    X(RRELU, rrelu)                                                                                             \
+    X(SOFTPLUS, softplus)                                                                                       \
+    X(SILU, silu)                       /* "silu" and "swish": x * sigmoid(beta x); learnable */                \
+    X(GELU, gelu)                                                                                               \
+    X(MISH, mish)                                                                                               \
+    X(LOGSIGMOID, logsigmoid)                                                                                   \
+    X(TANHSHRINK, tanhshrink)                                                                                   \
+    X(SOFTSHRINK, softshrink)                                                                                   \
+    X(HARDSHRINK, hardshrink)                                                                                   \
+    X(HARDTANH, hardtanh)                                                                                       \
+    X(HARDSIGMOID, hardsigmoid)                                                                                 \
+    X(HARDSWISH, hardswish)                                                                                     \
+    X(PRELU, prelu)                     /* learnable */                                                         \
+    X(SRELU, srelu)                     /* learnable */                                                         \
+    X(APL, apl)                         /* learnable */                                                         \
+    X(SOFT_EXPONENTIAL, soft_exponential) /* learnable */
+
+/* NN_ACT_IDENTITY = 0, NN_ACT_BINARY_STEP, ..., NN_ACT_SOFT_EXPONENTIAL, then NN_ACT_COUNT. */
 typedef enum nn_act_id {
-    NN_ACT_IDENTITY = 0,
-    NN_ACT_BINARY_STEP,
-    NN_ACT_SIGMOID,
-    NN_ACT_TANH,
-    NN_ACT_ARCTAN,
-    NN_ACT_SOFTSIGN,
-    NN_ACT_ISRU,
-    NN_ACT_BENT_IDENTITY,
-    NN_ACT_SINUSOID,
-    NN_ACT_SINC,
-    NN_ACT_GAUSSIAN,
-    NN_ACT_RELU,
-    NN_ACT_LEAKY_RELU,
-    NN_ACT_RELU6,
-    NN_ACT_THRESHOLDED_RELU,
-    NN_ACT_ELU,
-    NN_ACT_SELU,
-    NN_ACT_CELU,
-    NN_ACT_ISRLU,
-    NN_ACT_RRELU,
-    NN_ACT_SOFTPLUS,
-    NN_ACT_SILU,       /* "silu" and "swish": x * sigmoid(beta x) */
-    NN_ACT_GELU,
-    NN_ACT_MISH,
-    NN_ACT_LOGSIGMOID,
-    NN_ACT_TANHSHRINK,
-    NN_ACT_SOFTSHRINK,
-    NN_ACT_HARDSHRINK,
-    NN_ACT_HARDTANH,
-    NN_ACT_HARDSIGMOID,
-    NN_ACT_HARDSWISH,
-    NN_ACT_PRELU,      /* learnable */
-    NN_ACT_SRELU,      /* learnable */
-    NN_ACT_APL,        /* learnable */
-    NN_ACT_SOFT_EXPONENTIAL, /* learnable */
+#define NN_ACT_ENUM_(ID, name) NN_ACT_##ID,
+    NN_ACT_LIST(NN_ACT_ENUM_)
+#undef NN_ACT_ENUM_
     NN_ACT_COUNT
 } nn_act_id;
 
@@ -65,10 +73,24 @@ typedef struct nn_act {
     int shared;             /* with learn: 1 = one parameter set for the layer, 0 = one per unit */
 } nn_act;
 
+/* How a parameter's value is written in a spec string. */
+typedef enum nn_act_param_kind {
+    NN_ACT_PARAM_REAL = 0, /* a number */
+    NN_ACT_PARAM_INT,      /* a whole number (APL's hinge count S) */
+    NN_ACT_PARAM_CHOICE    /* one word of `choices`, stored as its index (gelu's approximate=none|tanh) */
+} nn_act_param_kind;
+
 typedef struct nn_act_param_info {
     const char *name;  /* key in spec strings */
     double def;        /* default value */
     const char *doc;   /* one line */
+    /* Valid values: lo <= v <= hi, strict where lo_open / hi_open; when lo_key >= 0 the lower bound is
+     * the value of parameter lo_key instead of lo (rrelu's upper >= lower). -inf/inf: unbounded. */
+    double lo, hi;
+    int lo_open, hi_open;
+    int lo_key;
+    nn_act_param_kind kind;
+    const char *choices; /* NN_ACT_PARAM_CHOICE: the words, '|'-separated ("none|tanh"); else NULL */
 } nn_act_param_info;
 
 /* What the table knows of one function. */
@@ -83,6 +105,8 @@ typedef struct nn_act_info {
     nn_init init;            /* initialiser the preceding dense layer uses under NN_INIT_AUTO */
     int nparams;
     const nn_act_param_info *params;
+    const char *kinks;       /* where f or f' jumps, e.g. "0", "-3, 3", "t_l, t_r"; "" when smooth */
+    int learn, shared;       /* the defaults of nn_act.learn and nn_act.shared */
 } nn_act_info;
 
 /* Table entry of id (NULL for an id out of range). */

@@ -1,4 +1,4 @@
-/* activation.c: the element-wise activation layer: any table function, fixed or with trained parameters, and rrelu's random slopes. */
+/* activation.c: the element-wise activation layer: runs the loops of any activation record, fixed, with trained parameters, or in its training mode (rrelu). */
 #include <stdlib.h>
 #include <string.h>
 #include "layer.h"
@@ -10,7 +10,7 @@
 typedef struct act_cfg {
     nn_act act;
     int K;     /* trained values per set; 0 when fixed */
-    int noisy; /* the last forward was rrelu in training mode: aux holds the slope of every element */
+    int noisy; /* the last forward ran the training mode (rrelu): aux holds the slope of every element */
 } act_cfg;
 
 /* Shared parameters are spread over the units in aux, so that one per-unit kernel serves both layouts;
@@ -30,57 +30,51 @@ static nn_real *unit_params(nn_layer *L)
 static nn_status act_forward(nn_layer *L, const nn_tensor *x, int train, nn_rng *rng)
 {
     act_cfg *c = L->cfg;
+    const nn_act_record *R = nn_act_record_of(c->act.id);
     size_t n = (size_t)x->rows * (size_t)L->out;
     c->noisy = 0;
-    if (c->act.id == NN_ACT_RRELU && train) {
-        /* torch's training mode: slope ~ U(lower, upper) for x <= 0. One draw per element whatever its sign,
-         * so the stream advances the same way for every batch of the same shape. */
-        nn_real *noise = nn_layer_aux(L, n * sizeof(nn_real));
-        if (!noise) return NN_ENOMEM;
-        double lo = c->act.p[0], span = (double)c->act.p[1] - lo;
-        for (size_t i = 0; i < n; i++) noise[i] = (nn_real)(lo + span * nn_rng_uniform(rng));
-        const nn_real *xv = x->data;
-        nn_real *y = L->y.data;
-        for (size_t i = 0; i < n; i++) {
-            noise[i] = xv[i] <= 0 ? noise[i] : 1;
-            y[i] = xv[i] * noise[i];
-        }
+    if (train && R->train_forward) {
+        /* aux: the slope dy/dx of every element, for backward */
+        nn_real *slope = nn_layer_aux(L, n * sizeof(nn_real));
+        if (!slope) return NN_ENOMEM;
+        R->train_forward(c->act.p, x->data, L->y.data, slope, n, rng);
         c->noisy = 1;
         return NN_OK;
     }
     if (!c->act.learn) {
-        nn_act_forward(&c->act, x->data, L->y.data, n);
+        R->forward(c->act.p, x->data, L->y.data, n);
         return NN_OK;
     }
     const nn_real *P = unit_params(L);
     if (!P) return NN_ENOMEM;
-    nn_act_unit_forward(&c->act, P, L->out, x->data, L->y.data, (size_t)x->rows);
+    R->unit_forward(c->act.p, c->K, P, L->out, x->data, L->y.data, (size_t)x->rows);
     return NN_OK;
 }
 
 static void act_backward(nn_layer *L, const nn_tensor *x, const nn_tensor *dy, nn_tensor *dx)
 {
     act_cfg *c = L->cfg;
+    const nn_act_record *R = nn_act_record_of(c->act.id);
     size_t n = (size_t)x->rows * (size_t)L->out, out = (size_t)L->out;
     if (c->noisy) {
-        const nn_real *noise = L->aux;
+        const nn_real *slope = L->aux;
         if (dx)
-            for (size_t i = 0; i < n; i++) dx->data[i] = dy->data[i] * noise[i];
+            for (size_t i = 0; i < n; i++) dx->data[i] = dy->data[i] * slope[i];
         return;
     }
     if (!c->act.learn) {
-        if (dx) nn_act_backward(&c->act, x->data, L->y.data, dy->data, dx->data, n);
+        if (dx) R->backward(c->act.p, x->data, L->y.data, dy->data, dx->data, n);
         return;
     }
     if (!c->act.shared) {
-        nn_act_unit_backward(&c->act, L->param, L->out, x->data, dy->data, dx ? dx->data : NULL, L->grad,
-                             (size_t)x->rows);
+        R->unit_backward(c->act.p, c->K, L->param, L->out, x->data, dy->data, dx ? dx->data : NULL, L->grad,
+                         (size_t)x->rows);
         return;
     }
     /* forward already grew aux to 2*K*out, so this cannot fail */
     nn_real *P = unit_params(L), *G = P + (size_t)c->K * out;
     memset(G, 0, (size_t)c->K * out * sizeof *G);
-    nn_act_unit_backward(&c->act, P, L->out, x->data, dy->data, dx ? dx->data : NULL, G, (size_t)x->rows);
+    R->unit_backward(c->act.p, c->K, P, L->out, x->data, dy->data, dx ? dx->data : NULL, G, (size_t)x->rows);
     for (int k = 0; k < c->K; k++) {
         nn_real s = 0;
         for (size_t j = 0; j < out; j++) s += G[k * out + j];

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "layer.h"
-#include "activations/act_internal.h"
+#include "realmath.h"
 
 /* Parameters: gamma[in] then beta[in]. State: running_mean[in] then running_var[in].
  * The rounding follows torch's CPU kernels for (N, C) input: sums in double, per-feature statistics

@@ -1,7 +1,7 @@
 /* softmax.c: softmax and log_softmax over each row (max-shifted, so any finite input is safe) with their exact backward. */
 #include <stdio.h>
 #include "layer.h"
-#include "activations/act_internal.h"
+#include "realmath.h"
 
 /* Row max and log(sum(exp(x - max))): the two numbers both functions need. */
 static void row_lse(const nn_real *x, int n, nn_real *mx, nn_real *lse)

@@ -38,7 +38,7 @@ static void step(const nn_optim *o, nn_real *restrict p, const nn_real *restrict
         nn_real d = g[i] + wd * p[i];
         nn_real sum = s[i] + d * d;
         s[i] = sum;
-        p[i] -= clr * (d / (NN_SQRT(sum) + eps));
+        p[i] -= clr * (d / (R_SQRT(sum) + eps));
     }
 }
 

@@ -52,7 +52,7 @@ static inline void adam_loop(nn_real *restrict p, const nn_real *restrict g, nn_
             vi = vmax[i] > vi ? vmax[i] : vi;
             vmax[i] = vi;
         }
-        nn_real den = NN_SQRT(vi) / bc2_sqrt + eps;
+        nn_real den = R_SQRT(vi) / bc2_sqrt + eps;
         p[i] = q - step_size * (mi / den);
     }
 }

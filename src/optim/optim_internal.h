@@ -5,12 +5,7 @@
 #include <math.h>
 #include <stddef.h>
 #include "internal.h"
-
-#ifdef NNLAB_DOUBLE
-#define NN_SQRT sqrt
-#else
-#define NN_SQRT sqrtf
-#endif
+#include "realmath.h"
 
 /* Hyper-parameters live in one array of doubles indexed by slot; slot 0 is always the base lr. */
 #define NN_OPTIM_MAXH 8

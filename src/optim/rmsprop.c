@@ -42,7 +42,7 @@ static inline void rms_loop(nn_real *restrict p, const nn_real *restrict g, nn_r
             sq -= m * m;
             sq = sq > 0 ? sq : 0;
         }
-        nn_real den = NN_SQRT(sq) + eps;
+        nn_real den = R_SQRT(sq) + eps;
         if (momentum) {
             nn_real mb = mom * b[i] + d / den;
             b[i] = mb;
