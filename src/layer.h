@@ -22,8 +22,6 @@ typedef struct nn_layer_ops {
     void (*init)(nn_layer *L, nn_rng *rng, nn_init next_init);
     /* The spec token that recreates this layer through nn_model_add. */
     int (*format)(const nn_layer *L, char *buf, size_t size);
-    /* Frees L->cfg (may be NULL when cfg needs nothing beyond free()). */
-    void (*free_cfg)(void *cfg);
     /* The initialiser this layer asks of a preceding dense layer (NULL: NN_INIT_AUTO). */
     nn_init (*wants_init)(const nn_layer *L);
 } nn_layer_ops;
@@ -39,7 +37,7 @@ struct nn_layer {
     nn_tensor y;               /* output of the last forward, owned by the model */
     void *aux;                 /* per-batch scratch (masks, arg-max indices, random slopes) */
     size_t aux_cap;            /* bytes */
-    void *cfg;                 /* kind-specific settings, owned by the layer */
+    void *cfg;                 /* kind-specific settings: one plain allocation (freed with free), owned by the layer */
 };
 
 /* A constructor fills L (ops, out, nparams, nstate, cfg) for input width L->in from a parsed spec.

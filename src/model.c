@@ -24,8 +24,7 @@ static void free_layer(nn_layer *L)
 {
     nn_tensor_release(&L->y);
     free(L->aux);
-    if (L->ops && L->ops->free_cfg) L->ops->free_cfg(L->cfg);
-    else free(L->cfg);
+    free(L->cfg); /* a layer's cfg is one plain allocation */
 }
 
 void nn_model_free(nn_model *m)
@@ -317,10 +316,10 @@ nn_status nn_model_forward(nn_model *m, const nn_real *x, int rows, int train, c
         /* A view of the caller's rows: no copy. Backward reads them, so they must live until then. */
         m->xin.data = (nn_real *)x;
     }
-    const nn_tensor *in = &m->xin;
+    const nn_tensor *in = &m->xin;                                      /* (rows, inputs) */
     for (int i = 0; i < m->nlayers; i++) {
-        nn_layer *L = &m->layers[i];
-        if ((s = nn_tensor_resize(&L->y, rows, L->out)) != NN_OK) return s;
+        nn_layer *L = &m->layers[i];                                    /* in: (rows, L->in) */
+        if ((s = nn_tensor_resize(&L->y, rows, L->out)) != NN_OK) return s; /* (rows, L->out) */
         if ((s = L->ops->forward(L, in, train, &m->rng)) != NN_OK)
             return nn_fail_prefix(s, "layer %d (%s)", i + 1, L->ops->kind);
         in = &L->y;
@@ -363,29 +362,60 @@ void nn_model_zero_grad(nn_model *m)
     if (m->grads) memset(m->grads, 0, m->nparams * sizeof(nn_real));
 }
 
+/* What forward gave layer i: the previous layer's output, or the (scaled) model input. (rows, in) */
+static const nn_tensor *layer_input(const nn_model *m, int i) { return i ? &m->layers[i - 1].y : &m->xin; }
+
+/* Where layer i's backward writes dL/d(its input): the two buffers take turns between layers; the model's
+ * own input gradient goes to dxin, and only with keep (training does not need it), else NULL. */
+static nn_tensor *input_grad_buffer(nn_model *m, int i)
+{
+    if (i == 0) return m->keep ? &m->dxin : NULL;
+    return &m->g[(m->nlayers - 1 - i) & 1];
+}
+
+/* Grow every buffer backward writes for this batch before the loop starts, so that the loop cannot fail.
+ * Allocates only when the batch or a width exceeds every earlier one. */
+static nn_status backward_buffers(nn_model *m)
+{
+    nn_status s;
+    for (int i = 0; i < m->nlayers; i++) {
+        const nn_layer *L = &m->layers[i];
+        nn_tensor *dx = input_grad_buffer(m, i);
+        if (dx && (s = nn_tensor_resize(dx, m->rows, L->in)) != NN_OK) return s;
+        if (m->keep && (s = nn_tensor_resize(&m->kept[i], m->rows, L->out)) != NN_OK) return s;
+    }
+    return NN_OK;
+}
+
+/* The buffer of input_grad_buffer shaped (rows, in) for layer i; backward_buffers grew it already. */
+static nn_tensor *input_grad(nn_model *m, int i)
+{
+    nn_tensor *dx = input_grad_buffer(m, i);
+    if (dx) dx->rows = m->rows, dx->cols = m->layers[i].in;
+    return dx;
+}
+
+/* With keep, a copy of dL/d(output of layer i) for diagnostics (nn_model_layer_output_grad). */
+static void keep_output_grad(nn_model *m, int i, const nn_tensor *dy)
+{
+    if (m->keep) memcpy(m->kept[i].data, dy->data, (size_t)dy->rows * dy->cols * sizeof(nn_real));
+}
+
+/* The chain rule, last layer first: each layer turns dL/d(its output) into dL/d(its input) and adds
+ * dL/d(its parameters) into the model's gradient vector. */
 nn_status nn_model_backward(nn_model *m)
 {
     if (!m->fwd_train || !m->have_dout)
         return nn_fail(NN_EINVAL, "backward needs a training forward pass (train = 1) and a loss or output gradient");
-    nn_status s;
-    const nn_tensor *dy = &m->dout;
-    int rows = m->rows, flip = 0;
+    nn_status s = backward_buffers(m);
+    if (s != NN_OK) return s;
+    const nn_tensor *dy = &m->dout;                      /* dL/d(model output): (rows, outputs) */
     for (int i = m->nlayers - 1; i >= 0; i--) {
         nn_layer *L = &m->layers[i];
-        if (m->keep) {
-            if ((s = nn_tensor_resize(&m->kept[i], rows, L->out)) != NN_OK) return s;
-            memcpy(m->kept[i].data, dy->data, (size_t)rows * L->out * sizeof(nn_real));
-        }
-        nn_tensor *dx = NULL;
-        if (i > 0) {
-            dx = &m->g[flip];
-            flip ^= 1;
-        } else if (m->keep) {
-            dx = &m->dxin;
-        }
-        if (dx && (s = nn_tensor_resize(dx, rows, L->in)) != NN_OK) return s;
-        const nn_tensor *x = i ? &m->layers[i - 1].y : &m->xin;
-        L->ops->backward(L, x, dy, dx);
+        const nn_tensor *x = layer_input(m, i);          /* what forward gave layer i: (rows, in) */
+        nn_tensor *dx = input_grad(m, i);                /* dL/dx: (rows, in); NULL for the model input */
+        keep_output_grad(m, i, dy);                      /* dy: (rows, out) */
+        L->ops->backward(L, x, dy, dx);                  /* dx = dy * dy/dx; grads += dL/d(params) */
         dy = dx;
     }
     return NN_OK;

@@ -101,11 +101,11 @@ static nn_status step(nn_model *m, nn_optim *o, const nn_real *x, const nn_real 
                       const nn_fit_opts *opt, double *loss, int *correct)
 {
     double l;
-    nn_status s = nn_model_forward(m, x, rows, 1, NULL);
-    if (s == NN_OK) s = nn_model_loss(m, y, &l, correct);
+    nn_status s = nn_model_forward(m, x, rows, 1, NULL);        /* x: (rows, inputs) -> (rows, outputs) */
+    if (s == NN_OK) s = nn_model_loss(m, y, &l, correct);      /* y: (rows); dL/dout: (rows, outputs) */
     if (s != NN_OK) return s;
-    nn_model_zero_grad(m);
-    if ((s = nn_model_backward(m)) != NN_OK) return s;
+    nn_model_zero_grad(m);                                     /* grads: (nparams) */
+    if ((s = nn_model_backward(m)) != NN_OK) return s;         /* grads += dL/dparams */
     l += penalise(m, opt ? opt->l1 : 0, opt ? opt->l2 : 0);
     if (loss) *loss = l;
     if (!isfinite(l)) return nn_fail(NN_ENONFINITE, "the loss is %g", l);

@@ -44,8 +44,7 @@ static void setup_layer(fixture *f, const char *spec)
 
 static void teardown_layer(fixture *f)
 {
-    if (f->L.ops && f->L.ops->free_cfg) f->L.ops->free_cfg(f->L.cfg);
-    else free(f->L.cfg);
+    free(f->L.cfg);
     free(f->L.aux);
     free(f->param);
     free(f->grad);

@@ -36,8 +36,7 @@ static nn_status try_create(const char *spec, int in)
     if (s != NN_OK) return s;
     s = ctor_of(sp.name)(&L, &sp);
     if (s == NN_OK) {
-        if (L.ops->free_cfg) L.ops->free_cfg(L.cfg);
-        else free(L.cfg);
+        free(L.cfg);
     }
     return s;
 }
@@ -68,8 +67,7 @@ static void lay_make(lay *t, const char *spec, int in, int rows)
 
 static void lay_free(lay *t)
 {
-    if (t->L.ops->free_cfg) t->L.ops->free_cfg(t->L.cfg);
-    else free(t->L.cfg);
+    free(t->L.cfg);
     free(t->L.aux);
     nn_tensor_release(&t->L.y);
     free(t->param);

@@ -260,9 +260,17 @@ static const nn_act_record isrlu_record = {
 /* ---- rrelu ------------------------------------------------------------------------------------------- */
 static const nn_act_param_info rrelu_params[] = {{"lower", 1.0 / 8.0, "lowest random slope", ATLEAST(0)},
                                                  {"upper", 1.0 / 3.0, "highest random slope", ATLEAST_KEY(0)}};
-/* inference: the mean slope */
-F(rrelu) { return x > 0 ? x : (p[0] + p[1]) / 2 * x; }
-DF(rrelu) { return x > 0 ? (nn_real)1 : (p[0] + p[1]) / 2; }
+/* inference: the mean slope (computed outside the branch, so that the loop computes it once) */
+F(rrelu)
+{
+    const nn_real m = (p[0] + p[1]) / 2;
+    return x > 0 ? x : m * x;
+}
+DF(rrelu)
+{
+    const nn_real m = (p[0] + p[1]) / 2;
+    return x > 0 ? (nn_real)1 : m;
+}
 NN_ACT_KERNELS(rrelu)
 /* training, as torch: slope ~ U(lower, upper) for x <= 0. One draw per element whatever its sign, so the
  * stream advances the same way for every batch of the same shape. */

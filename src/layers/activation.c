@@ -111,7 +111,6 @@ static const nn_layer_ops act_ops = {
     .backward = act_backward,
     .init = act_init,
     .format = act_format,
-    .free_cfg = NULL, /* plain free */
     .wants_init = act_wants_init,
 };
 
