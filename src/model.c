@@ -176,11 +176,30 @@ nn_status nn_model_add_maxout(nn_model *m, int units, int k)
     return nn_model_add(m, spec);
 }
 
+/* A final softmax under softmax-xent (the Keras habit of softmax + categorical cross-entropy) trains badly:
+ * the loss applies softmax itself, so the scores are squashed twice and the gradient nearly vanishes
+ * (iris stalls at 0.33). A final log_softmax is redundant. Both are refused with what to write instead. */
+static nn_status check_softmax_head(const nn_model *m, nn_loss loss)
+{
+    if (loss != NN_LOSS_SOFTMAX_XENT || !m->nlayers) return NN_OK;
+    const char *kind = m->layers[m->nlayers - 1].ops->kind;
+    if (strcmp(kind, "softmax") && strcmp(kind, "log_softmax")) return NN_OK;
+    return nn_fail(NN_EINVAL,
+                   "layer %d '%s' ends the model, but the softmax-xent loss already applies %s to the outputs: "
+                   "%s; remove it and end the model with the dense layer of one output per class (predict still returns "
+                   "class probabilities)", m->nlayers, kind, kind[0] == 's' ? "softmax" : "log_softmax",
+                   kind[0] == 's' ? "softmax applied twice squashes the scores and training stalls (iris stays "
+                                    "near 0.33 accuracy)"
+                                  : "a second log_softmax is redundant");
+}
+
 nn_status nn_model_set_loss(nn_model *m, nn_loss loss)
 {
     if ((int)loss < 0 || loss >= NN_LOSS_COUNT) return nn_fail(NN_EINVAL, "unknown loss %d", (int)loss);
     if (loss == NN_LOSS_SIGMOID_BCE && m->nlayers && nn_model_outputs(m) != 1)
         return nn_fail(NN_ESHAPE, "sigmoid-bce needs a model with one output, this one has %d", nn_model_outputs(m));
+    nn_status s = check_softmax_head(m, loss);
+    if (s != NN_OK) return s;
     m->loss = loss;
     return NN_OK;
 }
@@ -220,6 +239,8 @@ nn_status nn_model_build(nn_model *m)
 {
     if (m->built) return NN_OK;
     if (!m->nlayers) return nn_fail(NN_EINVAL, "the model has no layers");
+    nn_status s = check_softmax_head(m, m->loss);
+    if (s != NN_OK) return s;
     m->params = nn_calloc(m->nparams, sizeof(nn_real));
     m->grads = nn_calloc(m->nparams, sizeof(nn_real));
     m->state = nn_calloc(m->nstate, sizeof(nn_real));

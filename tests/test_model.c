@@ -240,6 +240,28 @@ START_TEST(shape_errors)
 }
 END_TEST
 
+START_TEST(softmax_head_refused)
+{
+    /* The Keras habit (softmax, then categorical cross-entropy) is refused with the reason and the fix. */
+    ck_assert_ptr_null(nn_model_from_spec(4, "dense:8,relu,dense:3,softmax", NN_LOSS_SOFTMAX_XENT, 1));
+    ck_assert_msg(strstr(nn_errmsg(), "already applies softmax") && strstr(nn_errmsg(), "remove it"), "%s",
+                  nn_errmsg());
+    ck_assert_ptr_null(nn_model_from_spec(4, "dense:3,log_softmax", NN_LOSS_SOFTMAX_XENT, 1));
+    ck_assert_ptr_nonnull(strstr(nn_errmsg(), "log_softmax"));
+    /* Either order: the loss first, the layer after: refused at the first use. */
+    nn_model *m = nn_model_new(4, 1);
+    ck_assert_int_eq(nn_model_set_loss(m, NN_LOSS_SOFTMAX_XENT), NN_OK);
+    ck_assert_int_eq(nn_model_add_arch(m, "dense:3,softmax"), NN_OK);
+    ck_assert_ptr_null(nn_model_params(m));
+    ck_assert_ptr_nonnull(strstr(nn_errmsg(), "already applies softmax"));
+    ck_assert_int_eq(nn_model_set_loss(m, NN_LOSS_MSE), NN_OK); /* softmax outputs under mse are legitimate */
+    ck_assert_ptr_nonnull(nn_model_params(m));
+    ck_assert_int_eq(nn_model_set_loss(m, NN_LOSS_SOFTMAX_XENT), NN_EINVAL);
+    ck_assert_int_eq(nn_model_loss_kind(m), NN_LOSS_MSE);
+    nn_model_free(m);
+}
+END_TEST
+
 START_TEST(arch_grammar)
 {
     nn_model *m = nn_model_new(2, 1);
@@ -301,6 +323,7 @@ static Suite *model_suite(void)
     tcase_add_test(t, mse_exact);
     tcase_add_test(t, bad_labels);
     tcase_add_test(t, shape_errors);
+    tcase_add_test(t, softmax_head_refused);
     tcase_add_test(t, arch_grammar);
     tcase_add_test(t, init_scales);
     suite_add_tcase(s, t);

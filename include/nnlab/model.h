@@ -53,7 +53,9 @@ nn_status nn_model_add_act(nn_model *m, const nn_act *act);
 nn_status nn_model_add_prelu(nn_model *m, int per_unit);
 /* Maxout: `units` outputs, each the maximum of k affine pieces of the input. */
 nn_status nn_model_add_maxout(nn_model *m, int units, int k);
-/* Set the loss head (default NN_LOSS_NONE). Errors: NN_ESHAPE for sigmoid-bce on more than one output. */
+/* Set the loss head (default NN_LOSS_NONE). Errors: NN_ESHAPE for sigmoid-bce on more than one output;
+ * NN_EINVAL for softmax-xent on a model ending in softmax or log_softmax (the loss applies it already; the
+ * same check refuses such a model at its first use if the layer was added after the loss). */
 nn_status nn_model_set_loss(nn_model *m, nn_loss loss);
 nn_loss nn_model_loss_kind(const nn_model *m);
 

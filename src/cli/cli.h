@@ -98,7 +98,8 @@ int cli_parse_seed(const char *cmd, const char *s, uint64_t *out);
 const char *cli_data_dir(void);
 /* Diagnosis of a finished classification run, shared by train and compare so both say the same thing:
  * 0 if it looks healthy, else 1 with one line in buf ("collapsed: ...; learning rate too high? <hint>").
- * diverged: the run stopped on a non-finite loss; best/final: best and last validation accuracy;
+ * diverged: the run stopped on a non-finite loss; best/final: best and last accuracy per epoch (validation
+ * when the run has it);
  * classes: class count. hint: the advice that fits the command (e.g. "try --tune-lr"). */
 int cli_diagnose_run(int diverged, double best_acc, double final_acc, int classes, const char *hint, char *buf,
                      size_t size);
@@ -109,6 +110,9 @@ void cli_print_scores(const char *prefix, double loss, double acc, int classify)
 int cli_scores_accuracy(const nn_model *m, const nn_dataset *d);
 /* Load --model `path` for subcommand cmd: CLI_OK, or CLI_USAGE (no path) / CLI_ERR after printing why. */
 int cli_load_model(const char *cmd, const char *path, nn_model **m);
+/* Warns on stderr when the per-feature standard deviations std[cols] of data (as nn_dataset_fit_standardize
+ * gives them) differ by more than 100x while the inputs are not standardised; hint: the remedy. 1 if it warned. */
+int cli_warn_scales(const char *cmd, const char *data, const nn_real *std, int cols, const char *hint);
 /* Ends a live progress line (call after nn_fit before printing results). */
 void cli_progress_end(void);
 

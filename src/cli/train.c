@@ -22,7 +22,8 @@ static const char train_help[] =
     "  --seed S          seed of initialisation, split and shuffling (default 1)\n"
     "  --val FRACTION    hold out this part of the rows for validation (default 0)\n"
     "  --patience P      stop after P epochs without a better validation (or training) loss\n"
-    "  --standardize     fit input standardisation on the training part; saved in the model\n"
+    "  --no-standardize  train on the raw inputs; by default each feature is standardised with the mean\n"
+    "                    and standard deviation of the training part, saved in the model (--standardize)\n"
     "  --l1 X, --l2 X    weight penalties on dense and maxout weights (default 0)\n"
     "  --clip-norm X     clip the gradient 2-norm to X each step\n"
     "  --clip-value X    clamp each gradient to [-X, X] each step\n"
@@ -37,7 +38,7 @@ static const char train_help[] =
 
 /* OPT_ARCH .. OPT_CLIPV are the settings a run records in its model, which --resume does not let change. */
 enum { OPT_DATA = 256, OPT_EPOCHS, OPT_ARCH, OPT_LOSS, OPT_OPT, OPT_SCHED, OPT_BATCH, OPT_SEED, OPT_VAL,
-       OPT_PATIENCE, OPT_STD, OPT_L1, OPT_L2, OPT_CLIP, OPT_CLIPV, OPT_SAVE, OPT_HIST, OPT_RESUME, OPT_THREADS,
+       OPT_PATIENCE, OPT_STD, OPT_NOSTD, OPT_L1, OPT_L2, OPT_CLIP, OPT_CLIPV, OPT_SAVE, OPT_HIST, OPT_RESUME, OPT_THREADS,
        OPT_QUIET, OPT_HELP };
 
 static const struct option train_opts[] = {
@@ -46,7 +47,8 @@ static const struct option train_opts[] = {
     {"schedule", required_argument, NULL, OPT_SCHED},  {"epochs", required_argument, NULL, OPT_EPOCHS},
     {"batch", required_argument, NULL, OPT_BATCH},     {"seed", required_argument, NULL, OPT_SEED},
     {"val", required_argument, NULL, OPT_VAL},         {"patience", required_argument, NULL, OPT_PATIENCE},
-    {"standardize", no_argument, NULL, OPT_STD},       {"l1", required_argument, NULL, OPT_L1},
+    {"standardize", no_argument, NULL, OPT_STD},       {"no-standardize", no_argument, NULL, OPT_NOSTD},
+    {"l1", required_argument, NULL, OPT_L1},
     {"l2", required_argument, NULL, OPT_L2},           {"clip-norm", required_argument, NULL, OPT_CLIP},
     {"clip-value", required_argument, NULL, OPT_CLIPV}, {"resume", required_argument, NULL, OPT_RESUME},
     {"save", required_argument, NULL, OPT_SAVE},       {"history", required_argument, NULL, OPT_HIST},
@@ -273,6 +275,7 @@ static int parse_train_args(int argc, char **argv, train_args *a)
             break;
         case OPT_PATIENCE: bad = cli_parse_int("train", "patience", optarg, 0, 100000000, &R->patience); break;
         case OPT_STD: R->standardize = 1; break;
+        case OPT_NOSTD: R->standardize = 0; break;
         case OPT_L1: bad = cli_parse_nonneg("train", "l1", optarg, &R->l1); break;
         case OPT_L2: bad = cli_parse_nonneg("train", "l2", optarg, &R->l2); break;
         case OPT_CLIP: bad = cli_parse_nonneg("train", "clip-norm", optarg, &R->clip_norm); break;
@@ -375,20 +378,36 @@ static int setup_data(train_args *a, train_state *s)
         cli_error("train: %s", nn_errmsg());
         return CLI_ERR;
     }
-    if (R->standardize && !a->resume) {
-        s->mean = malloc(sizeof *s->mean * (size_t)d->cols);
-        s->std = malloc(sizeof *s->std * (size_t)d->cols);
-        if (!s->mean || !s->std) {
-            cli_error("train: out of memory");
-            return CLI_ERR;
-        }
-        nn_dataset_fit_standardize(s->tr, s->mean, s->std);
-        if (nn_model_set_scaling(s->m, s->mean, s->std) != NN_OK) {
-            cli_error("train: --standardize: %s", nn_errmsg());
-            return CLI_ERR;
-        }
+    if (a->resume) return CLI_OK;
+    s->mean = malloc(sizeof *s->mean * (size_t)d->cols);
+    s->std = malloc(sizeof *s->std * (size_t)d->cols);
+    if (!s->mean || !s->std) {
+        cli_error("train: out of memory");
+        return CLI_ERR;
+    }
+    nn_dataset_fit_standardize(s->tr, s->mean, s->std);
+    if (!R->standardize) cli_warn_scales("train", R->data, s->std, d->cols, "drop --no-standardize");
+    else if (nn_model_set_scaling(s->m, s->mean, s->std) != NN_OK) {
+        cli_error("train: standardisation: %s", nn_errmsg());
+        return CLI_ERR;
     }
     return CLI_OK;
+}
+
+/* A warning on stderr when the run diverged, collapsed or ended at chance (cli_diagnose_run's rules), judged
+ * on the validation accuracy per epoch, or the training accuracy without --val. */
+static void diagnose(const train_state *s, int diverged)
+{
+    double best = 0, last = 0;
+    for (int i = 0; i < s->hist.n; i++) {
+        const nn_epoch_stats *e = &s->hist.epochs[i];
+        last = s->va ? e->val_acc : e->acc;
+        if (last > best) best = last;
+    }
+    char msg[512];
+    if ((diverged || s->hist.n > 0) && cli_diagnose_run(diverged, best, last, nn_model_classes(s->m),
+                                          "lower the learning rate in --opt (see docs/defaults.md)", msg, sizeof msg))
+        fprintf(stderr, "nnlab: train: warning: %s\n", msg);
 }
 
 /* nn_fit with progress; records in a->R where the run continues. CLI_OK (also when interrupted: s->st says)
@@ -419,6 +438,7 @@ static int fit(train_args *a, train_state *s)
     cli_progress_end();
     if (s->st != NN_OK && s->st != NN_EINTR) {
         cli_error("train: %s", nn_errmsg());
+        if (s->st == NN_ENONFINITE) diagnose(s, 1);
         /* The history of a diverged run is what explains it; the model itself is not worth keeping. */
         if (a->hist_path && s->hist.n > 0) write_history(a->hist_path, &s->hist);
         return s->st == NN_EINVAL || s->st == NN_ESHAPE ? CLI_USAGE : CLI_ERR;
@@ -460,6 +480,7 @@ static int finish(train_args *a, train_state *s)
         return CLI_ERR;
     }
     int classify = cli_scores_accuracy(s->m, s->d);
+    if (classify) diagnose(s, 0);
     printf("epochs=%d ", R->next_epoch);
     cli_print_scores("train_", tl, ta, classify);
     if (s->va) {
@@ -473,7 +494,7 @@ static int finish(train_args *a, train_state *s)
 
 int cmd_train(int argc, char **argv)
 {
-    train_args a = {.R = {.epochs = 10, .batch = 32, .seed = 1}};
+    train_args a = {.R = {.epochs = 10, .batch = 32, .seed = 1, .standardize = 1}};
     int rc = parse_train_args(argc, argv, &a);
     if (rc >= 0) return rc;
     train_state s = {0};

@@ -303,10 +303,10 @@ int cli_diagnose_run(int diverged, double best_acc, double final_acc, int classe
     if (diverged)
         snprintf(buf, size, "diverged (the loss became non-finite): learning rate too high? %s", hint);
     else if (best_acc - final_acc >= 0.2)
-        snprintf(buf, size, "collapsed: final validation accuracy %.3f is far below its best %.3f: learning rate "
+        snprintf(buf, size, "collapsed: final accuracy %.3f is far below its best %.3f: learning rate "
                  "too high? %s", final_acc, best_acc, hint);
     else if (final_acc <= chance + 0.05)
-        snprintf(buf, size, "at chance: final validation accuracy %.3f for %d classes: learning rate too high "
+        snprintf(buf, size, "at chance: final accuracy %.3f for %d classes: learning rate too high "
                  "(or too low)? %s", final_acc, classes, hint);
     else
         return 0;
@@ -369,4 +369,19 @@ int cli_outdir_commit(const char *tmp, const char *out)
     if (nn_atomic_dir_commit(tmp, out) == NN_OK) return 0;
     cli_error("%s", nn_errmsg());
     return -1;
+}
+
+int cli_warn_scales(const char *cmd, const char *data, const nn_real *std, int cols, const char *hint)
+{
+    int lo = 0, hi = 0;
+    for (int j = 1; j < cols; j++) {
+        if (std[j] < std[lo]) lo = j;
+        if (std[j] > std[hi]) hi = j;
+    }
+    /* Gradient steps are sized for the widest feature: past ~100x the narrow ones barely move. */
+    if (!(std[lo] > 0) || std[hi] / std[lo] <= 100) return 0;
+    fprintf(stderr, "nnlab: %s: warning: the features of %s differ in scale by %.3gx (standard deviation of column "
+                    "%d: %.3g, of column %d: %.3g) and are not standardised; training may be slow or unstable (%s)\n",
+            cmd, data, (double)(std[hi] / std[lo]), hi + 1, (double)std[hi], lo + 1, (double)std[lo], hint);
+    return 1;
 }
