@@ -16,7 +16,7 @@ static char data[512];        /* the 2-D data file */
 static char *file_buf;        /* contents of the last slurped file */
 
 static const char *const acts[] = {"relu", "tanh", "prelu"};
-static const char *const table_columns[] = {"activation", "runs", "train_acc", "val_acc", "train_loss", "val_loss",
+static const char *const table_columns[] = {"activation", "group", "p_vs_best", "lr", "ok", "diverged", "train_acc", "val_acc", "train_loss", "val_loss",
                                             "epochs_to_target", "ms_per_epoch", "dead_frac", "grad_ratio",
                                             "act_mean", "act_std"};
 
@@ -233,7 +233,7 @@ START_TEST(test_report_files)
             if (c[0] != ' ' && !in) cells++, in = 1;
             else if (c[0] == ' ' && c[1] == ' ') in = 0;
         }
-        ck_assert_msg(cells == 12, "row of %s has %d cells: %.*s", acts[a], cells, (int)(strchr(r, '\n') - r), r);
+        ck_assert_msg(cells == 16, "row of %s has %d cells: %.*s", acts[a], cells, (int)(strchr(r, '\n') - r), r);
     }
 
     static const char *const files[] = {"results.csv", "results.json", "index.html", "loss.gp", "loss.dat",
@@ -259,9 +259,10 @@ START_TEST(test_report_files)
     char p[1024];
     snprintf(p, sizeof p, "%s/rep/results.csv", tmp);
     ck_assert_ptr_nonnull(slurp(p));
-    static const char *const csv_cols[] = {"activation", "runs", "diverged", "train_acc_mean", "train_acc_std",
-                                           "val_acc_mean", "val_acc_std", "train_loss_mean", "train_loss_std",
-                                           "val_loss_mean", "val_loss_std", "epochs_to_target_mean", "target_reached",
+    static const char *const csv_cols[] = {"activation", "group", "p_vs_best", "lr", "runs", "ok", "diverged", "flagged",
+                                           "train_acc_mean", "train_acc_std", "train_acc_ci95", "val_acc_mean",
+                                           "val_acc_std", "val_acc_ci95", "train_loss_mean", "train_loss_std",
+                                           "train_loss_ci95", "val_loss_mean", "val_loss_std", "val_loss_ci95", "epochs_to_target_mean", "target_reached",
                                            "ms_per_epoch_mean", "ms_per_epoch_std", "dead_frac_mean",
                                            "dead_frac_std", "grad_ratio_mean", "grad_ratio_std", "act1_mean",
                                            "act1_std", "act2_mean", "act2_std"};
@@ -296,7 +297,7 @@ START_TEST(test_report_files)
     ck_assert_ptr_nonnull(slurp(p));
     for (int a = 0; a < 3; a++) {
         char key[64];
-        snprintf(key, sizeof key, "<tr data-activation=\"%s\">", acts[a]);
+        snprintf(key, sizeof key, "<tr data-activation=\"%s\" ", acts[a]);
         ck_assert_msg(strstr(file_buf, key), "%s missing from index.html", key);
     }
     ck_assert(!strstr(file_buf, "<script src"));
@@ -318,7 +319,7 @@ START_TEST(test_without_gnuplot)
     char p[1024];
     snprintf(p, sizeof p, "%s/rep/index.html", tmp);
     ck_assert_ptr_nonnull(slurp(p));
-    ck_assert(strstr(file_buf, "<tr data-activation=\"relu\">") && strstr(file_buf, "not rendered"));
+    ck_assert(strstr(file_buf, "<tr data-activation=\"relu\" ") && strstr(file_buf, "not rendered"));
     ck_assert(!strstr(file_buf, "<img"));
 }
 END_TEST
@@ -331,7 +332,7 @@ static void csv_without_timing(const char *path, char *buf, size_t size)
     int col = 0;
     for (const char *c = file_buf; *c && k + 1 < size; c++) {
         if (*c == '\n') col = -1;
-        if (col != 13 && col != 14) buf[k++] = *c;
+        if (col != 22 && col != 23) buf[k++] = *c;
         if (*c == ',' || *c == '\n') col++;
     }
     buf[k] = '\0';
@@ -411,6 +412,13 @@ START_TEST(test_template_and_params)
 }
 END_TEST
 
+/* The text after the first k commas of line (NULL if line is). */
+static const char *after_fields(const char *line, int k)
+{
+    for (; line && k > 0; k--) line = strchr(line + 1, ',');
+    return line;
+}
+
 START_TEST(test_variants)
 {
     /* One activation under several optimizers and remedies: one row each, each run as its spec says. */
@@ -441,11 +449,13 @@ START_TEST(test_variants)
     csv_without_timing(p, a, sizeof a);
     snprintf(p, sizeof p, "%s/var/results.csv", tmp);
     csv_without_timing(p, b, sizeof b);
-    const char *ra = strstr(a, "\nrelu,"), *rb = strstr(b, "\nsgd,"), *rc2 = strstr(b, "\nsgd+clip-norm=0.001,");
+    /* From the runs column on: group and p-value depend on the other rows of the table. */
+    const char *ra = after_fields(strstr(a, "\nrelu,"), 4), *rb = after_fields(strstr(b, "\nsgd,"), 4);
+    const char *rc2 = after_fields(strstr(b, "\nsgd+clip-norm=0.001,"), 4);
     ck_assert(ra && rb && rc2);
-    size_t la = strcspn(ra + 6, "\n"), lb = strcspn(rb + 5, "\n"), lc = strcspn(rc2 + 21, "\n");
-    ck_assert_msg(la == lb && !strncmp(ra + 6, rb + 5, la), "relu:%.*s\nsgd: %.*s", (int)la, ra + 6, (int)lb, rb + 5);
-    ck_assert_msg(lb != lc || strncmp(rb + 5, rc2 + 21, lb), "clipping changed nothing");
+    size_t la = strcspn(ra, "\n"), lb = strcspn(rb, "\n"), lc = strcspn(rc2, "\n");
+    ck_assert_msg(la == lb && !strncmp(ra, rb, la), "relu:%.*s\nsgd: %.*s", (int)la, ra, (int)lb, rb);
+    ck_assert_msg(lb != lc || strncmp(rb, rc2, lb), "clipping changed nothing");
 
     /* Errors: unknown remedy (usage, listing the valid ones), a remedy without its value, a bad p. */
     rc = run_env(NULL, "compare --data '%s' --variants 'sgd+frobnicate' --epochs 1 --out bad", data);

@@ -83,7 +83,7 @@ START_TEST(test_browser)
     static const char *const acts[] = {"relu", "tanh", "elu"};
     for (int i = 0; i < 3; i++) {
         char key[64];
-        snprintf(key, sizeof key, "<tr data-activation=\"%s\">", acts[i]);
+        snprintf(key, sizeof key, "<tr data-activation=\"%s\" ", acts[i]);
         ck_assert_msg(strstr(s, key), "no row %s", key);
     }
     int gp = sh("command -v gnuplot >/dev/null 2>&1") == 0;

@@ -124,6 +124,14 @@ int cmd_compare(int argc, char **argv)
             break;
         }
         tasks[done++] = t;
+        if (o.tune == 1 || (o.tune < 0 && !o.data)) {
+            int trc2 = cmp_tune(t, &o, &acts, &vars, d, workers);
+            if (trc2 != CLI_OK) {
+                rc = trc2;
+                nn_dataset_free(d);
+                break;
+            }
+        }
         if (nt > 1) printf("%s== %s: %d rows, %d features, %d classes ==\n", k ? "\n" : "", t->name, d->rows, d->cols,
                            d->nclasses);
         if (cmp_task_run(t, d, workers) != CLI_OK) rc = CLI_ERR;

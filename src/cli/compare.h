@@ -16,7 +16,13 @@
 /* What the command line asked for. */
 typedef struct cmp_settings {
     const char *data, *acts, *tmpl, *opt, *out, *variants;
-    int seeds, epochs, batch, threads, epochs_set, acts_set;
+    const char *lr_grid; /* --lr-grid as given, or NULL for the optimizer's default grid */
+    const char *lesson;  /* --lesson NAME, or NULL */
+    int seeds, epochs, batch, threads;
+    int epochs_set, acts_set, seeds_set, tmpl_set, opt_set; /* given on the command line */
+    int tune;            /* --tune-lr: 1 on, 0 off, -1 default (on for the suite) */
+    int tune_seeds;
+    uint64_t seed0;      /* the first seed (1; CMP_TUNE_SEED0 for tuning tasks) */
     double val, target;
 } cmp_settings;
 
@@ -63,20 +69,43 @@ typedef struct cmp_grid {
 /* Trains every run of t on d with `workers` threads, then writes the table and the report into t->dir.
  * CLI_OK or CLI_ERR (printed). */
 int cmp_task_run(cmp_task *t, const nn_dataset *d, int workers);
+/* Trains every run of t (no pictures, no report) and summarises them (cmp_aggregate). CLI_OK or CLI_ERR (printed). */
+int cmp_task_train(cmp_task *t, const nn_dataset *d, int workers);
 
 /* Probes of a trained model (compare_probe.c). nhid: hidden activation layers measured. */
-nn_status cmp_probe_units(nn_model *m, const nn_dataset *tr, cmp_run *r, int nhid);
-nn_status cmp_probe_grads(nn_model *m, const nn_dataset *tr, int batch, cmp_run *r);
+nn_status cmp_probe_units(nn_model *m, const nn_dataset *tr, int nhid, cmp_layers *L);
+nn_status cmp_probe_grads(nn_model *m, const nn_dataset *tr, int batch, cmp_layers *L);
 nn_status cmp_draw_boundary(const cmp_grid *g, nn_model *m, const nn_dataset *tr, cmp_boundary *b);
-/* 1 if layer i of m is an activation layer (its outputs are "hidden units"). */
+/* 1 if layer i of m is an activation layer (its outputs are "hidden units"), a dense layer. The kind names stand in
+ * for a layer-property query the library does not have yet. */
 int cmp_is_act_layer(const nn_model *m, int i);
+int cmp_is_dense_layer(const nn_model *m, int i);
 
-/* Summaries over seeds and the order of the rows (compare_stats.c). 0, or -1 out of memory. */
+/* The significance level of the paired test that forms the rank groups. */
+#define CMP_ALPHA 0.05
+
+/* Summaries over seeds, diagnoses, then the rank groups and the order of the rows (compare_stats.c). 0, or -1 out
+ * of memory. */
 int cmp_aggregate(cmp_task *t);
-void cmp_sort_acts(cmp_task *t);
+int cmp_sort_acts(cmp_task *t);
+int cmp_better(const cmp_task *t, const cmp_act *a, const cmp_act *b);
+/* 1 if run r counts in the statistics; r's ranking accuracy (NaN if it does not count). */
+int cmp_run_counts(const cmp_run *r);
+double cmp_primary(const cmp_task *t, const cmp_run *r);
 
 /* loss, accuracy and boundary charts of t (compare_charts.c); 0 or -1 (printed). */
 int cmp_write_charts(cmp_task *t, const cmp_grid *g, const nn_dataset *d, int jobs);
+
+/* --tune-lr (compare_tune.c). */
+#define CMP_MAX_GRID 16
+/* Parses --lr-grid into grid (at most max rates, *count of them). CLI_OK or CLI_USAGE (printed). */
+int cmp_parse_grid(const char *list, double *grid, int max, int *count);
+/* spec with its learning rate set to lr (canonical form) into buf; 0, or -1 (bad spec, too long). */
+int cmp_opt_with_lr(const char *spec, double lr, char *buf, size_t size);
+/* Chooses every row's rate of t on tuning runs (seeds CMP_TUNE_SEED0.., half the epochs) and sets the rows'
+ * optimizer, lr and tuning results. CLI_OK, or CLI_ERR / CLI_USAGE (printed). */
+int cmp_tune(cmp_task *t, const cmp_settings *o, const cmp_act_list *acts, const variant_list *vars,
+             const nn_dataset *d, int workers);
 
 /* n NaNs (at least one element), or NULL. */
 double *cmp_new_reals(int n);

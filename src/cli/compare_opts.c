@@ -12,7 +12,7 @@ static const char compare_help[] =
     "Without --data: the bundled suite xor, moons, circles, spirals, one sub-report each.\n\n"
     "  --data D            bundled data set name or CSV file (features..., class label)\n"
     "  --acts LIST         activations, comma-separated (default " CMP_DEFAULT_ACTS ")\n"
-    "  --seeds N           seeds 1..N per activation (default 3)\n"
+    "  --seeds N           seeds 1..N per activation (default 10)\n"
     "  --epochs N          epochs per run (default 100; suite: per task)\n"
     "  --arch-template S   layers with ACT for the activation and C for the class count\n"
     "                      (default " CMP_DEFAULT_TEMPLATE ")\n"
@@ -21,6 +21,14 @@ static const char compare_help[] =
     "                      OPT[+REMEDY...], e.g. \"sgd,adam:lr=1e-3,sgd+batchnorm,sgd+clip-norm=1\";\n"
     "                      OPT is an optimizer spec (a bare name equal to --opt's means --opt);\n"
     "                      REMEDY: " REMEDIES "\n"
+    "  --tune-lr           choose each row's learning rate from --lr-grid by mean validation accuracy\n"
+    "                      on tuning seeds 1001.. (not the reported ones), runs of half the epochs\n"
+    "                      (default: on for the bundled suite, off with --data; --no-tune-lr: off)\n"
+    "  --lr-grid LIST      learning rates to try (default: the optimizer's rate x3,1,0.3,0.1 for sgd,\n"
+    "                      x10,3,1,0.3 for adaptive optimizers); implies --tune-lr\n"
+    "  --tune-seeds N      tuning seeds per rate (default 2)\n"
+    "  --lesson deep       the depth lesson: 16 x 64 MLP on moons with sigmoid, tanh, relu, elu, selu,\n"
+    "                      layers measured at initialisation and after training (docs/compare.md)\n"
     "  --batch B           batch size (default 32)\n"
     "  --val F             validation fraction, split with each seed (default 0.2)\n"
     "  --target-acc A      accuracy for the epochs-to-target column (default 0.9)\n"
@@ -31,7 +39,8 @@ static const char compare_help[] =
     "writes the report of what was trained and exits with status 1.\n";
 
 enum { OPT_DATA = 256, OPT_ACTS, OPT_SEEDS, OPT_EPOCHS, OPT_TEMPLATE, OPT_OPT, OPT_BATCH, OPT_VAL, OPT_TARGET,
-       OPT_OUT, OPT_THREADS, OPT_QUIET, OPT_HELP, OPT_VARIANTS };
+       OPT_OUT, OPT_THREADS, OPT_QUIET, OPT_HELP, OPT_VARIANTS, OPT_TUNE, OPT_NO_TUNE, OPT_GRID, OPT_TUNE_SEEDS,
+       OPT_LESSON };
 
 static const struct option compare_opts[] = {
     {"data", required_argument, NULL, OPT_DATA},         {"acts", required_argument, NULL, OPT_ACTS},
@@ -41,6 +50,9 @@ static const struct option compare_opts[] = {
     {"target-acc", required_argument, NULL, OPT_TARGET}, {"out", required_argument, NULL, OPT_OUT},
     {"threads", required_argument, NULL, OPT_THREADS},   {"quiet", no_argument, NULL, OPT_QUIET},
     {"variants", required_argument, NULL, OPT_VARIANTS}, {"help", no_argument, NULL, OPT_HELP},
+    {"tune-lr", no_argument, NULL, OPT_TUNE},           {"no-tune-lr", no_argument, NULL, OPT_NO_TUNE},
+    {"lr-grid", required_argument, NULL, OPT_GRID},      {"tune-seeds", required_argument, NULL, OPT_TUNE_SEEDS},
+    {"lesson", required_argument, NULL, OPT_LESSON},
     {NULL, 0, NULL, 0},
 };
 
@@ -99,7 +111,8 @@ toolong:
 static int parse_number(int c, const char *arg, cmp_settings *o)
 {
     switch (c) {
-    case OPT_SEEDS: return cli_parse_int("compare", "seeds", arg, 1, 1000, &o->seeds);
+    case OPT_SEEDS: o->seeds_set = 1; return cli_parse_int("compare", "seeds", arg, 1, 1000, &o->seeds);
+    case OPT_TUNE_SEEDS: return cli_parse_int("compare", "tune-seeds", arg, 1, 100, &o->tune_seeds);
     case OPT_EPOCHS: o->epochs_set = 1; return cli_parse_int("compare", "epochs", arg, 1, 1000000, &o->epochs);
     case OPT_BATCH: return cli_parse_int("compare", "batch", arg, 1, 1 << 24, &o->batch);
     case OPT_THREADS: return cli_parse_int("compare", "threads", arg, 1, 256, &o->threads);
@@ -120,7 +133,7 @@ static int parse_number(int c, const char *arg, cmp_settings *o)
 int cmp_parse_args(int argc, char **argv, cmp_settings *o, int *help)
 {
     *o = (cmp_settings){.acts = CMP_DEFAULT_ACTS, .tmpl = CMP_DEFAULT_TEMPLATE, .opt = CLI_DEFAULT_OPT,
-                        .out = "nnlab-report", .seeds = 3, .epochs = 100, .batch = 32, .val = 0.2, .target = 0.9};
+                        .out = "nnlab-report", .seeds = 10, .tune = -1, .tune_seeds = 2, .seed0 = 1, .epochs = 100, .batch = 32, .val = 0.2, .target = 0.9};
     *help = 0;
     int c;
     opterr = 0;
@@ -130,12 +143,16 @@ int cmp_parse_args(int argc, char **argv, cmp_settings *o, int *help)
         case OPT_DATA: o->data = optarg; break;
         case OPT_ACTS: o->acts = optarg, o->acts_set = 1; break;
         case OPT_VARIANTS: o->variants = optarg; break;
-        case OPT_TEMPLATE: o->tmpl = optarg; break;
-        case OPT_OPT: o->opt = optarg; break;
+        case OPT_TEMPLATE: o->tmpl = optarg, o->tmpl_set = 1; break;
+        case OPT_OPT: o->opt = optarg, o->opt_set = 1; break;
+        case OPT_TUNE: o->tune = 1; break;
+        case OPT_NO_TUNE: o->tune = 0; break;
+        case OPT_GRID: o->lr_grid = optarg, o->tune = 1; break;
+        case OPT_LESSON: o->lesson = optarg; break;
         case OPT_OUT: o->out = optarg; break;
         case OPT_QUIET: cli_quiet = 1; break;
         case OPT_HELP: fputs(compare_help, stdout); *help = 1; return CLI_OK;
-        case OPT_SEEDS: case OPT_EPOCHS: case OPT_BATCH: case OPT_THREADS: case OPT_VAL: case OPT_TARGET:
+        case OPT_SEEDS: case OPT_EPOCHS: case OPT_TUNE_SEEDS: case OPT_BATCH: case OPT_THREADS: case OPT_VAL: case OPT_TARGET:
             if (parse_number(c, optarg, o)) return CLI_USAGE;
             break;
         default: return cli_bad_option("compare", argv, compare_opts);

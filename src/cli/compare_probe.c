@@ -10,11 +10,11 @@
 /* The library has no public layer-property query yet, so layers are recognised by their kind names here, in one
  * place. */
 int cmp_is_act_layer(const nn_model *m, int i) { return !strcmp(nn_model_layer_kind(m, i), "act"); }
-static int is_dense_layer(const nn_model *m, int i) { return !strcmp(nn_model_layer_kind(m, i), "dense"); }
+int cmp_is_dense_layer(const nn_model *m, int i) { return !strcmp(nn_model_layer_kind(m, i), "dense"); }
 
 /* Dead units and the statistics of every hidden activation layer's outputs over the whole training part,
  * inference mode. */
-nn_status cmp_probe_units(nn_model *m, const nn_dataset *tr, cmp_run *r, int nhid)
+nn_status cmp_probe_units(nn_model *m, const nn_dataset *tr, int nhid, cmp_layers *L)
 {
     int nl = nn_model_nlayers(m), total = 0, dead = 0;
     int *lay = malloc((size_t)(nhid > 0 ? nhid : 1) * sizeof *lay);
@@ -55,13 +55,13 @@ nn_status cmp_probe_units(nn_model *m, const nn_dataset *tr, cmp_run *r, int nhi
         int w = nn_model_layer_outputs(m, lay[h]), dh = 0;
         double cnt = (double)w * tr->rows, mu = sum[h] / cnt;
         for (int j = 0; j < w; j++) dh += !alive[h][j];
-        r->h_mean[h] = mu;
-        r->h_std[h] = sqrt(fmax(0, sq[h] / cnt - mu * mu));
-        r->h_dead[h] = (double)dh / w;
+        L->mean[h] = mu;
+        L->std[h] = sqrt(fmax(0, sq[h] / cnt - mu * mu));
+        L->dead[h] = (double)dh / w;
         total += w;
         dead += dh;
     }
-    r->dead = total ? (double)dead / total : NAN;
+    L->dead_all = total ? (double)dead / total : NAN;
 done:
     for (int h = 0; alive && h < nhid; h++) free(alive[h]);
     free(alive), free(lay), free(sum), free(sq);
@@ -69,17 +69,12 @@ done:
 }
 
 /* The gradient norm of the first dense layer over that of the last on one batch: the first `batch` rows of
- * the training part as the split left them, training mode. Far below 1: gradients vanish on the way down. */
-nn_status cmp_probe_grads(nn_model *m, const nn_dataset *tr, int batch, cmp_run *r)
+ * the training part as the split left them (every dense layer's norm into L->grad), training mode. Far below 1: gradients vanish on the way down. */
+nn_status cmp_probe_grads(nn_model *m, const nn_dataset *tr, int batch, cmp_layers *L)
 {
-    int nl = nn_model_nlayers(m), first = -1, last = -1;
-    for (int i = 0; i < nl; i++)
-        if (is_dense_layer(m, i)) {
-            if (first < 0) first = i;
-            last = i;
-        }
-    r->grad_ratio = NAN;
-    if (first < 0 || first == last) return NN_OK;
+    int nl = nn_model_nlayers(m), nd = 0;
+    double first = NAN, last = NAN;
+    L->grad_ratio = NAN;
     int rows = batch < tr->rows ? batch : tr->rows;
     double loss;
     nn_status s = nn_model_forward(m, tr->x, rows, 1, NULL);
@@ -87,15 +82,18 @@ nn_status cmp_probe_grads(nn_model *m, const nn_dataset *tr, int batch, cmp_run 
     if (s != NN_OK) return s;
     nn_model_zero_grad(m);
     if ((s = nn_model_backward(m)) != NN_OK) return s;
-    double norm[2] = {0, 0};
-    int which[2] = {first, last};
-    for (int k = 0; k < 2; k++) {
+    for (int i = 0; i < nl; i++) {
+        if (!cmp_is_dense_layer(m, i)) continue;
         size_t n;
-        const nn_real *g = nn_model_layer_grads(m, which[k], &n);
-        for (size_t i = 0; i < n; i++) norm[k] += (double)g[i] * (double)g[i];
-        norm[k] = sqrt(norm[k]);
+        double norm = 0;
+        const nn_real *g = nn_model_layer_grads(m, i, &n);
+        for (size_t k = 0; k < n; k++) norm += (double)g[k] * (double)g[k];
+        norm = sqrt(norm);
+        if (nd < L->ngrad) L->grad[nd] = norm;
+        if (nd++ == 0) first = norm;
+        last = norm;
     }
-    r->grad_ratio = norm[1] > 0 ? norm[0] / norm[1] : NAN;
+    if (nd > 1 && last > 0) L->grad_ratio = first / last;
     return NN_OK;
 }
 

@@ -62,36 +62,65 @@ static int on_epoch(const nn_epoch_stats *s, void *user)
     return 0;
 }
 
+/* The run's own data: the split and the standardisation fitted on its training part, and its model and optimizer. */
+static nn_status prepare(const cmp_task *t, const cmp_act *A, const cmp_run *r, const nn_dataset *d, nn_dataset **tr,
+                         nn_dataset **va, nn_model **m, nn_optim **o)
+{
+    nn_real *mean = malloc((size_t)d->cols * sizeof *mean), *sd = malloc((size_t)d->cols * sizeof *sd);
+    nn_status st = NN_ENOMEM;
+    if (!mean || !sd) goto done;
+    /* The split's generator gets a seed derived from the run's: seeded alike, it would replay the stream a
+     * toy generator used for the same small seed and pick correlated rows (a validation part from one
+     * corner of the data). */
+    if (t->val > 0) st = nn_dataset_split(d, t->val, r->seed * 0x9E3779B97F4A7C15ull + 0x73706c6974ull, tr, va);
+    else st = (*tr = nn_dataset_subset(d, NULL, d->rows)) ? NN_OK : NN_ENOMEM;
+    if (st != NN_OK) goto done;
+    nn_dataset_fit_standardize(*tr, mean, sd);
+    st = NN_EINVAL;
+    if (!(*m = nn_model_from_spec(d->cols, A->arch, NN_LOSS_SOFTMAX_XENT, r->seed))) goto done;
+    if ((st = nn_model_set_scaling(*m, mean, sd)) != NN_OK) goto done;
+    st = (*o = nn_optim_parse(A->opt)) ? NN_OK : NN_EINVAL;
+done:
+    free(mean);
+    free(sd);
+    return st;
+}
+
+/* Scores of the final (last finite) parameters, the epochs to the target, the time per epoch. */
+static nn_status score(const cmp_task *t, cmp_run *r, nn_model *m, const nn_dataset *tr, const nn_dataset *va)
+{
+    nn_status st = nn_evaluate(m, tr, 0, &r->train_loss, &r->train_acc);
+    if (st == NN_OK && va) st = nn_evaluate(m, va, 0, &r->val_loss, &r->val_acc);
+    double ms = 0;
+    for (int e = 0; e < r->hist.n; e++) {
+        const nn_epoch_stats *es = &r->hist.epochs[e];
+        double acc = va ? es->val_acc : es->acc;
+        if (!r->epochs_to_target && acc >= t->target) r->epochs_to_target = e + 1;
+        ms += 1000 * es->seconds;
+    }
+    r->ms_epoch = r->hist.n ? ms / r->hist.n : NAN;
+    return st;
+}
+
+static nn_status probe(const cmp_task *t, nn_model *m, const nn_dataset *tr, cmp_layers *L)
+{
+    nn_status st = cmp_probe_units(m, tr, t->nhid, L);
+    return st == NN_OK ? cmp_probe_grads(m, tr, t->batch, L) : st;
+}
+
 static void run_one(pool *p, int a, int s)
 {
     cmp_task *t = p->t;
     cmp_act *A = &t->acts[a];
     cmp_run *r = &A->runs[s];
-    const nn_dataset *d = p->d;
     nn_dataset *tr = NULL, *va = NULL;
     nn_model *m = NULL;
     nn_optim *o = NULL;
-    nn_real *mean = malloc((size_t)d->cols * sizeof *mean), *sd = malloc((size_t)d->cols * sizeof *sd);
-    nn_status st = NN_ENOMEM;
-    if (!mean || !sd) goto fail;
-    /* Each run owns its copies, so that runs share nothing but the read-only source set. */
-    /* The split's generator gets a seed derived from the run's: seeded alike, it would replay the stream a
-     * toy generator used for the same small seed and pick correlated rows (a validation part from one
-     * corner of the data). */
-    if (t->val > 0) st = nn_dataset_split(d, t->val, r->seed * 0x9E3779B97F4A7C15ull + 0x73706c6974ull, &tr, &va);
-    else st = (tr = nn_dataset_subset(d, NULL, d->rows)) ? NN_OK : NN_ENOMEM;
+    nn_status st = prepare(t, A, r, p->d, &tr, &va, &m, &o);
+    if (st == NN_OK && t->probe_init) st = probe(t, m, tr, &r->init);
     if (st != NN_OK) goto fail;
-    nn_dataset_fit_standardize(tr, mean, sd);
-    st = NN_EINVAL;
-    if (!(m = nn_model_from_spec(d->cols, A->arch, NN_LOSS_SOFTMAX_XENT, r->seed))) goto fail;
-    if ((st = nn_model_set_scaling(m, mean, sd)) != NN_OK) goto fail;
-    st = NN_EINVAL;
-    if (!(o = nn_optim_parse(A->opt))) goto fail;
     nn_fit_opts fo = nn_fit_defaults();
-    fo.clip_norm = A->clip_norm;
-    fo.clip_value = A->clip_value;
-    fo.l1 = A->l1;
-    fo.l2 = A->l2;
+    fo.clip_norm = A->clip_norm, fo.clip_value = A->clip_value, fo.l1 = A->l1, fo.l2 = A->l2;
     fo.epochs = t->epochs;
     fo.batch_size = t->batch;
     fo.seed = r->seed;
@@ -110,21 +139,14 @@ static void run_one(pool *p, int a, int s)
     } else {
         r->state = CMP_RUN_OK;
     }
-    if (r->hist.n == 0) goto out;
-    if ((st = nn_evaluate(m, tr, 0, &r->train_loss, &r->train_acc)) != NN_OK) goto fail;
-    if (va && (st = nn_evaluate(m, va, 0, &r->val_loss, &r->val_acc)) != NN_OK) goto fail;
-    double ms = 0;
-    for (int e = 0; e < r->hist.n; e++) {
-        const nn_epoch_stats *es = &r->hist.epochs[e];
-        double acc = va ? es->val_acc : es->acc;
-        if (!r->epochs_to_target && acc >= t->target) r->epochs_to_target = e + 1;
-        ms += 1000 * es->seconds;
-    }
-    r->ms_epoch = ms / r->hist.n;
-    if ((st = cmp_probe_units(m, tr, r, t->nhid)) != NN_OK) goto fail;
-    /* Before the gradient probe: its training-mode forward may move running statistics. */
+    /* A diverged run is scored even when it failed in its first epoch: its parameters are the last finite ones. */
+    if (r->hist.n == 0 && r->state != CMP_RUN_DIVERGED) goto out;
+    if ((st = score(t, r, m, tr, va)) != NN_OK) goto fail;
+    if (t->quick) goto out;
+    /* Boundary before the gradient probe: its training-mode forward may move running statistics. */
+    if ((st = cmp_probe_units(m, tr, t->nhid, &r->after)) != NN_OK) goto fail;
     if (s == 0 && p->g.bnd && (st = cmp_draw_boundary(&p->g, m, tr, &p->g.bnd[a])) != NN_OK) goto fail;
-    if ((st = cmp_probe_grads(m, tr, t->batch, r)) != NN_OK) goto fail;
+    if ((st = cmp_probe_grads(m, tr, t->batch, &r->after)) != NN_OK) goto fail;
     goto out;
 fail:
     r->state = CMP_RUN_FAILED;
@@ -134,8 +156,6 @@ out:
     nn_model_free(m);
     nn_dataset_free(tr);
     nn_dataset_free(va);
-    free(mean);
-    free(sd);
 }
 
 static void *worker(void *arg)
@@ -178,7 +198,7 @@ static void progress(pool *p)
         if (p->tty) continue;
         fprintf(stderr, "%s: %s seed %llu: ", t->name, t->acts[j % t->nacts].spec, (unsigned long long)r->seed);
         if (r->state == CMP_RUN_FAILED) fprintf(stderr, "failed: %s\n", r->error);
-        else if (r->hist.n == 0) fprintf(stderr, "interrupted before the first epoch\n");
+        else if (r->hist.n == 0 && r->state != CMP_RUN_DIVERGED) fprintf(stderr, "interrupted before the first epoch\n");
         else
             fprintf(stderr, "%s=%.4f loss=%.4g (%d epochs, %.2f ms/epoch)%s\n", t->val > 0 ? "val_acc" : "train_acc",
                     t->val > 0 ? r->val_acc : r->train_acc, t->val > 0 ? r->val_loss : r->train_loss, r->hist.n,
@@ -275,11 +295,10 @@ static int report_task(cmp_task *t, const cmp_grid *g, const nn_dataset *d, int 
             if (t->acts[a].runs[s].state == CMP_RUN_FAILED)
                 cli_error("compare: %s: %s seed %llu failed: %s", t->name, t->acts[a].spec,
                           (unsigned long long)t->acts[a].runs[s].seed, t->acts[a].runs[s].error);
-    if (cmp_aggregate(t)) {
+    if (cmp_aggregate(t) || cmp_sort_acts(t)) {
         cli_error("out of memory");
         return CLI_ERR;
     }
-    cmp_sort_acts(t);
     report_table(stdout, t);
     fflush(stdout);
     if (cmp_write_charts(t, g, d, jobs)) rc = CLI_ERR;
@@ -288,7 +307,8 @@ static int report_task(cmp_task *t, const cmp_grid *g, const nn_dataset *d, int 
     return rc;
 }
 
-int cmp_task_run(cmp_task *t, const nn_dataset *d, int workers)
+/* Trains every run of t; pictures into g when g is not NULL. CLI_OK, or CLI_ERR out of memory (printed). */
+static int train_task(cmp_task *t, const nn_dataset *d, int workers, cmp_grid *g)
 {
     pool p;
     memset(&p, 0, sizeof p);
@@ -300,18 +320,37 @@ int cmp_task_run(cmp_task *t, const nn_dataset *d, int workers)
     p.t0 = cli_now();
     p.reported = calloc((size_t)p.total, 1);
     p.finished = calloc((size_t)p.total, 1);
+    if (g) p.g = *g;
     int rc = CLI_ERR;
-    if (!p.reported || !p.finished || grid_init(&p.g, t, d)) {
+    if (p.reported && p.finished) {
+        run_pool(&p, workers);
+        rc = CLI_OK;
+    } else {
         cli_error("out of memory");
-        goto done;
     }
-    run_pool(&p, workers);
     t->seconds = cli_now() - p.t0;
     t->interrupted = cmp_stop_flag != 0;
-    rc = report_task(t, &p.g, d, workers > 0 ? workers : 1);
-done:
-    grid_free(&p.g, t->nacts);
     free(p.reported);
     free(p.finished);
+    return rc;
+}
+
+int cmp_task_train(cmp_task *t, const nn_dataset *d, int workers)
+{
+    if (train_task(t, d, workers, NULL) != CLI_OK) return CLI_ERR;
+    if (cmp_aggregate(t)) {
+        cli_error("out of memory");
+        return CLI_ERR;
+    }
+    return CLI_OK;
+}
+
+int cmp_task_run(cmp_task *t, const nn_dataset *d, int workers)
+{
+    cmp_grid g;
+    int rc = CLI_ERR;
+    if (grid_init(&g, t, d)) cli_error("out of memory");
+    else if ((rc = train_task(t, d, workers, &g)) == CLI_OK) rc = report_task(t, &g, d, workers > 0 ? workers : 1);
+    grid_free(&g, t->nacts);
     return rc;
 }

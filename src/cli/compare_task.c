@@ -78,6 +78,20 @@ int cmp_mkdirs(const char *path)
     return 0;
 }
 
+/* NaN until measured. -1 out of memory. */
+static int layers_alloc(cmp_layers *L, int nhid, int ngrad)
+{
+    L->dead_all = L->grad_ratio = NAN;
+    L->ngrad = ngrad;
+    return !(L->mean = cmp_new_reals(nhid)) || !(L->std = cmp_new_reals(nhid)) || !(L->dead = cmp_new_reals(nhid)) ||
+           !(L->grad = cmp_new_reals(ngrad));
+}
+
+static void layers_free(cmp_layers *L)
+{
+    free(L->mean), free(L->std), free(L->dead), free(L->grad);
+}
+
 void cmp_task_free(cmp_task *t)
 {
     if (!t) return;
@@ -85,9 +99,10 @@ void cmp_task_free(cmp_task *t)
         cmp_act *A = &t->acts[a];
         for (int s = 0; A->runs && s < t->nseeds; s++) {
             nn_history_free(&A->runs[s].hist);
-            free(A->runs[s].h_mean), free(A->runs[s].h_std), free(A->runs[s].h_dead);
+            layers_free(&A->runs[s].after);
+            layers_free(&A->runs[s].init);
         }
-        free(A->runs), free(A->h_mean), free(A->h_std);
+        free(A->runs), free(A->h_mean), free(A->h_std), free(A->tune_lr), free(A->tune_acc), free(A->tune_loss);
         free(A->curve_val_loss), free(A->curve_val_acc), free(A->curve_loss), free(A->curve_acc);
     }
     free(t->acts);
@@ -107,6 +122,9 @@ static int init_row(cmp_task *t, int a, const cmp_settings *o, const char *act, 
     else if (name_by == 1) snprintf(A->spec, sizeof A->spec, "%s", V->label);
     else snprintf(A->spec, sizeof A->spec, "%.120s %.120s", act, V->label);
     snprintf(A->opt, sizeof A->opt, "%s", V->opt);
+    nn_optim *opt = nn_optim_parse(A->opt);
+    A->lr = opt ? nn_optim_base_lr(opt) : NAN;
+    nn_optim_free(opt);
     A->clip_norm = V->clip_norm, A->clip_value = V->clip_value, A->l1 = V->l1, A->l2 = V->l2;
     char layer[640];
     snprintf(layer, sizeof layer, "%s%s%s%s%s", V->before, *V->before ? "," : "", act, *V->after ? "," : "", V->after);
@@ -130,8 +148,8 @@ static int init_row(cmp_task *t, int a, const cmp_settings *o, const char *act, 
         cli_error("compare: --arch-template with %s: %s", A->spec, nn_errmsg());
         return CLI_USAGE;
     }
-    int out = nn_model_outputs(m), nh = 0;
-    for (int i = 0; i < nn_model_nlayers(m); i++) nh += cmp_is_act_layer(m, i);
+    int out = nn_model_outputs(m), nh = 0, nd = 0;
+    for (int i = 0; i < nn_model_nlayers(m); i++) nh += cmp_is_act_layer(m, i), nd += cmp_is_dense_layer(m, i);
     nn_model_free(m);
     if (out != d->nclasses) {
         cli_error("compare: --arch-template ends with %d outputs but %s has %d classes (end it with dense:C)", out,
@@ -139,6 +157,7 @@ static int init_row(cmp_task *t, int a, const cmp_settings *o, const char *act, 
         return CLI_USAGE;
     }
     if (t->nhid < 0 || nh < t->nhid) t->nhid = nh;
+    if (t->ndense < 0 || nd < t->ndense) t->ndense = nd;
     return CLI_OK;
 }
 
@@ -157,9 +176,8 @@ static int alloc_runs(cmp_task *t, uint64_t seed0)
             cmp_run *r = &A->runs[s];
             r->seed = seed0 + (uint64_t)s;
             r->train_loss = r->train_acc = r->val_loss = r->val_acc = NAN;
-            r->ms_epoch = r->dead = r->grad_ratio = NAN;
-            if (!(r->h_mean = cmp_new_reals(nh)) || !(r->h_std = cmp_new_reals(nh)) || !(r->h_dead = cmp_new_reals(nh)))
-                return -1;
+            r->ms_epoch = NAN;
+            if (layers_alloc(&r->after, nh, t->ndense) || layers_alloc(&r->init, nh, t->ndense)) return -1;
         }
     }
     return 0;
@@ -180,7 +198,7 @@ cmp_task *cmp_task_new(const cmp_settings *o, const char *name, const char *data
     t->epochs = o->epochs, t->batch = o->batch, t->nseeds = o->seeds;
     t->val = o->val, t->target = o->target;
     t->nacts = acts->n * vars->n;
-    t->nhid = -1;
+    t->nhid = t->ndense = -1;
     if (!(t->acts = calloc((size_t)t->nacts, sizeof *t->acts)) || !(t->order = calloc((size_t)t->nacts, sizeof *t->order)))
         goto nomem;
     if (d->nclasses < 2) {
@@ -194,7 +212,7 @@ cmp_task *cmp_task_new(const cmp_settings *o, const char *name, const char *data
     int name_by = !o->variants ? 0 : acts->n == 1 ? 1 : 2;
     for (int a = 0; a < t->nacts; a++)
         if (init_row(t, a, o, acts->spec[a / vars->n], &vars->v[a % vars->n], name_by, d) != CLI_OK) goto fail;
-    if (alloc_runs(t, 1)) goto nomem;
+    if (alloc_runs(t, o->seed0)) goto nomem;
     *rc = CLI_OK;
     return t;
 nomem:

@@ -1,4 +1,5 @@
-/* report.c: the columns of compare's table, the table on stdout and results.csv. */
+/* report.c: the columns of compare's table, the sentences that state its protocol and its failures, the table on
+ * stdout and results.csv. */
 #define _POSIX_C_SOURCE 200809L
 #include <math.h>
 #include <stdlib.h>
@@ -8,10 +9,18 @@
 
 const struct report_column report_columns[NCOLS] = {
     {"activation", "The activation function put in place of every <code>ACT</code> of the architecture."},
-    {"runs", "Seeds whose run trained at least one epoch (and counts in the averages)."},
-    {"train_acc", "Accuracy of the final model on the training part, inference mode: mean &plusmn; std over seeds."},
-    {"val_acc", "Accuracy of the final model on the held-out validation part (split with each seed); the table is sorted by its mean."},
-    {"train_loss", "Cross-entropy of the final model on the training part."},
+    {"group", "Rank group: 1 is the row with the best mean accuracy and every row a paired t-test (5%) cannot tell "
+              "apart from it; 2 is the best of the rest with its ties, and so on. Rows of one group are tied."},
+    {"p_vs_best", "p-value of the paired t-test (over seeds) of the row's accuracy against the best row's; below 0.05 "
+                  "the difference is significant. - for the best row, or with one seed."},
+    {"lr", "The learning rate of the row's runs: the one --tune-lr chose for it, or the optimizer's."},
+    {"ok", "Runs that trained every epoch with a finite loss, of the seeds asked for."},
+    {"diverged", "Runs whose loss became non-finite. They still count in every column, scored with their last finite "
+                 "parameters."},
+    {"train_acc", "Accuracy of the final model on the training part, inference mode: mean &plusmn; 95% interval."},
+    {"val_acc", "Accuracy of the final model on the held-out validation part (split with each seed): mean &plusmn; 95% "
+                "interval (Student t over seeds). The rank groups are formed on it."},
+    {"train_loss", "Cross-entropy of the final model on the training part: mean &plusmn; 95% interval."},
     {"val_loss", "Cross-entropy of the final model on the validation part. A val_loss far above train_loss means over-fitting."},
     {"epochs_to_target", "First epoch whose validation accuracy reaches the target, averaged over the seeds that reached it "
                          "(how many did, in parentheses, when not all); - if none did. Lower means faster learning."},
@@ -33,21 +42,48 @@ static void fmt_num(char *buf, size_t size, double v, const char *fmt)
     else snprintf(buf, size, "-");
 }
 
-/* One table cell; pm is the mean/std separator ("+-" on a terminal, "±" in HTML). */
 /* The first column names what the rows vary: activations, or variants (optimizer and remedies). */
 const char *report_col_name(const cmp_task *t, int c) { return c == 0 && t->variants ? "variant" : report_columns[c].name; }
 
+/* "mean pm ci"; one run has no interval: "mean pm -", never a spread of 0. */
+static void stat_cell(const cmp_stat *st, const char *fmt, const char *pm, char *buf, size_t size)
+{
+    char m[32], ci[32];
+    if (!st->n) {
+        snprintf(buf, size, "-");
+        return;
+    }
+    snprintf(m, sizeof m, fmt, st->mean);
+    fmt_num(ci, sizeof ci, st->ci, fmt);
+    snprintf(buf, size, "%s%s%s", m, pm, ci);
+}
+
+static void layers_cell(const cmp_task *t, const cmp_stat *v, char *buf, size_t size)
+{
+    size_t k = 0;
+    buf[0] = '\0';
+    for (int h = 0; h < t->nhid && k < size; h++) {
+        char one[32];
+        fmt_num(one, sizeof one, v[h].mean, fabs(v[h].mean) < 1e4 ? "%.2f" : "%.2g");
+        k += (size_t)snprintf(buf + k, size - k, "%s%s", h ? "/" : "", one);
+    }
+    if (!t->nhid) snprintf(buf, size, "-");
+}
+
 void report_cell(const cmp_task *t, const cmp_act *A, int col, const char *pm, char *buf, size_t size)
 {
-    const cmp_stat *st = NULL;
-    const char *fmt = "%.4f";
     switch (col) {
     case COL_ACT: snprintf(buf, size, "%s", A->spec); return;
-    case COL_RUNS: snprintf(buf, size, "%d/%d", A->nruns, t->nseeds); return;
-    case COL_TRAIN_ACC: st = &A->train_acc; break;
-    case COL_VAL_ACC: st = &A->val_acc; break;
-    case COL_TRAIN_LOSS: st = &A->train_loss; break;
-    case COL_VAL_LOSS: st = &A->val_loss; break;
+    case COL_GROUP: snprintf(buf, size, "%d", A->group); return;
+    case COL_P: fmt_num(buf, size, A->p_best, A->p_best < 0.001 ? "%.0e" : "%.3f"); return;
+    case COL_LR: fmt_num(buf, size, A->lr, "%g"); return;
+    case COL_OK: snprintf(buf, size, "%d/%d", A->ok, t->nseeds); return;
+    case COL_DIVERGED: snprintf(buf, size, "%d/%d", A->diverged, t->nseeds); return;
+    case COL_TRAIN_ACC: stat_cell(&A->train_acc, "%.4f", pm, buf, size); return;
+    case COL_VAL_ACC: stat_cell(&A->val_acc, "%.4f", pm, buf, size); return;
+    /* Losses span decades (1e-4 .. 10): significant digits say more than fixed decimals. */
+    case COL_TRAIN_LOSS: stat_cell(&A->train_loss, "%.3g", pm, buf, size); return;
+    case COL_VAL_LOSS: stat_cell(&A->val_loss, "%.3g", pm, buf, size); return;
     case COL_TARGET:
         if (!A->reached) snprintf(buf, size, "-");
         else if (A->reached < A->nruns) snprintf(buf, size, "%.1f (%d/%d)", A->epochs_to_target.mean, A->reached, A->nruns);
@@ -56,41 +92,64 @@ void report_cell(const cmp_task *t, const cmp_act *A, int col, const char *pm, c
     case COL_MS: fmt_num(buf, size, A->ms_epoch.mean, "%.2f"); return;
     case COL_DEAD: fmt_num(buf, size, A->dead.mean, "%.3f"); return;
     case COL_GRAD: fmt_num(buf, size, A->grad_ratio.mean, "%.3g"); return;
-    case COL_HMEAN:
-    case COL_HSTD: {
-        size_t k = 0;
-        buf[0] = '\0';
-        for (int h = 0; h < t->nhid && k < size; h++) {
-            double v = col == COL_HMEAN ? A->h_mean[h].mean : A->h_std[h].mean;
-            char one[32];
-            fmt_num(one, sizeof one, v, fabs(v) < 1e4 ? "%.2f" : "%.2g");
-            k += (size_t)snprintf(buf + k, size - k, "%s%s", h ? "/" : "", one);
-        }
-        if (!t->nhid) snprintf(buf, size, "-");
-        return;
-    }
+    case COL_HMEAN: layers_cell(t, A->h_mean, buf, size); return;
+    case COL_HSTD: layers_cell(t, A->h_std, buf, size); return;
     default: buf[0] = '\0'; return;
     }
-    if (col == COL_TRAIN_LOSS || col == COL_VAL_LOSS) fmt = "%.3g";
-    /* Losses span decades (1e-4 .. 10): significant digits say more than fixed decimals. */
-    if (!st->n) {
-        snprintf(buf, size, "-");
-    } else {
-        char m[32], sd[32];
-        snprintf(m, sizeof m, fmt, st->mean);
-        snprintf(sd, sizeof sd, fmt, st->std);
-        snprintf(buf, size, "%s%s%s", m, pm, sd);
+}
+
+int report_same_grid(const cmp_task *t)
+{
+    for (int a = 1; a < t->nacts; a++)
+        for (int g = 0; g < t->ngrid; g++)
+            if (t->acts[a].tune_lr[g] != t->acts[0].tune_lr[g]) return 0;
+    return 1;
+}
+
+void report_protocol(const cmp_task *t, char *buf, size_t size)
+{
+    size_t k = 0;
+    const char *what = t->variants ? "variant" : "activation";
+    if (t->ngrid && !report_same_grid(t)) {
+        k += (size_t)snprintf(buf, size, "Each %s's learning rate was chosen from %d multiples of its optimizer's "
+                              "rate (results.json lists them", what, t->ngrid);
+    } else if (t->ngrid) {
+        k += (size_t)snprintf(buf, size, "Each %s's learning rate was chosen from {", what);
+        for (int g = 0; g < t->ngrid && k < size; g++)
+            k += (size_t)snprintf(buf + k, size - k, "%s%g", g ? ", " : "", t->acts[0].tune_lr[g]);
     }
+    if (t->ngrid) {
+        if (k < size)
+            k += (size_t)snprintf(buf + k, size - k, "%s by mean validation accuracy over tuning seeds %d-%d (%d epochs "
+                                  "each), which are not among the reported seeds 1-%d. ", report_same_grid(t) ? "}" : ")", CMP_TUNE_SEED0,
+                                  CMP_TUNE_SEED0 + t->tune_seeds - 1, t->tune_epochs, t->nseeds);
+    }
+    if (k < size)
+        snprintf(buf + k, size - k, "Means carry 95%% Student-t intervals over %d seed%s; rows are compared paired by "
+                 "seed (same split, initial draw and batch order) with a paired t-test at 5%%: rows in one rank group "
+                 "are not significantly different; diverged runs count with their last finite parameters.",
+                 t->nseeds, t->nseeds == 1 ? "" : "s");
+}
+
+int report_note(const cmp_task *t, const cmp_act *A, char *buf, size_t size)
+{
+    const cmp_run *first = NULL;
+    for (int s = 0; s < t->nseeds && !first; s++)
+        if (A->runs[s].diagnosis[0]) first = &A->runs[s];
+    if (!first) return 0;
+    snprintf(buf, size, "%s: %d/%d run%s flagged; seed %llu %s", A->spec, A->flagged, t->nseeds,
+             t->nseeds == 1 ? "" : "s", (unsigned long long)first->seed, first->diagnosis);
+    return 1;
 }
 
 void report_table(FILE *f, const cmp_task *t)
 {
     int w[NCOLS];
-    char buf[512];
+    char buf[1024];
     for (int c = 0; c < NCOLS; c++) {
         w[c] = (int)strlen(report_col_name(t, c));
         for (int k = 0; k < t->nacts; k++) {
-            report_cell(t, &t->acts[t->order[k]], c, "+-", buf, sizeof buf);
+            report_cell(t, &t->acts[t->order[k]], c, " +- ", buf, sizeof buf);
             if ((int)strlen(buf) > w[c]) w[c] = (int)strlen(buf);
         }
     }
@@ -100,25 +159,34 @@ void report_table(FILE *f, const cmp_task *t)
             t->variants ? "variants" : "opt",
             t->variants ? t->variants : t->opt_spec, t->nseeds, t->nseeds == 1 ? "" : "s", t->epochs, t->batch, t->val,
             t->target);
+    report_protocol(t, buf, sizeof buf);
+    fprintf(f, "# %s\n", buf);
     for (int c = 0; c < NCOLS; c++) fprintf(f, c == 0 ? "%-*s" : "  %*s", w[c], report_col_name(t, c));
     fputc('\n', f);
     for (int k = 0; k < t->nacts; k++) {
         for (int c = 0; c < NCOLS; c++) {
-            report_cell(t, &t->acts[t->order[k]], c, "+-", buf, sizeof buf);
+            report_cell(t, &t->acts[t->order[k]], c, " +- ", buf, sizeof buf);
             fprintf(f, c == 0 ? "%-*s" : "  %*s", w[c], buf);
         }
         fputc('\n', f);
     }
+    if (t->winner >= 0) fprintf(f, "# %s is significantly better than every other row\n", t->acts[t->winner].spec);
+    else fprintf(f, "# no single best: the %d rows of group 1 are tied\n", report_group_size(t, 1));
     for (int k = 0; k < t->nacts; k++) {
         const cmp_act *A = &t->acts[t->order[k]];
-        if (A->diverged)
-            fprintf(f, "# %s: %d run%s diverged (non-finite loss); the last finite parameters are scored\n", A->spec,
-                    A->diverged, A->diverged == 1 ? "" : "s");
+        if (report_note(t, A, buf, sizeof buf)) fprintf(f, "# %s\n", buf);
         if (A->incomplete)
             fprintf(f, "# %s: %d run%s interrupted before the last epoch\n", A->spec, A->incomplete,
                     A->incomplete == 1 ? "" : "s");
     }
     if (t->val <= 0) fputs("# no validation part (--val 0): val_* are '-', the target is on training accuracy\n", f);
+}
+
+int report_group_size(const cmp_task *t, int g)
+{
+    int n = 0;
+    for (int a = 0; a < t->nacts; a++) n += t->acts[a].group == g;
+    return n;
 }
 
 /* ---------------------------------------------------------------- CSV */
@@ -161,8 +229,9 @@ int report_csv(const cmp_task *t)
     FILE *f = report_open(t, "results.csv", path, sizeof path, &tmp);
     if (!f) return -1;
     fputs(report_col_name(t, 0), f);
-    fputs(",runs,diverged,train_acc_mean,train_acc_std,val_acc_mean,val_acc_std,train_loss_mean,"
-          "train_loss_std,val_loss_mean,val_loss_std,epochs_to_target_mean,target_reached,ms_per_epoch_mean,"
+    fputs(",group,p_vs_best,lr,runs,ok,diverged,flagged,train_acc_mean,train_acc_std,train_acc_ci95,val_acc_mean,"
+          "val_acc_std,val_acc_ci95,train_loss_mean,train_loss_std,train_loss_ci95,val_loss_mean,val_loss_std,"
+          "val_loss_ci95,epochs_to_target_mean,target_reached,ms_per_epoch_mean,"
           "ms_per_epoch_std,dead_frac_mean,dead_frac_std,grad_ratio_mean,grad_ratio_std",
           f);
     for (int h = 0; h < t->nhid; h++) fprintf(f, ",act%d_mean,act%d_std", h + 1, h + 1);
@@ -170,9 +239,11 @@ int report_csv(const cmp_task *t)
     for (int k = 0; k < t->nacts; k++) {
         const cmp_act *A = &t->acts[t->order[k]];
         csv_str(f, A->spec);
-        fprintf(f, ",%d,%d", A->nruns, A->diverged);
+        fprintf(f, ",%d", A->group);
+        csv_num(f, A->p_best), csv_num(f, A->lr);
+        fprintf(f, ",%d,%d,%d,%d", A->nruns, A->ok, A->diverged, A->flagged);
         const cmp_stat *st[] = {&A->train_acc, &A->val_acc, &A->train_loss, &A->val_loss};
-        for (int i = 0; i < 4; i++) csv_num(f, st[i]->mean), csv_num(f, st[i]->std);
+        for (int i = 0; i < 4; i++) csv_num(f, st[i]->mean), csv_num(f, st[i]->std), csv_num(f, st[i]->ci);
         csv_num(f, A->epochs_to_target.mean);
         fprintf(f, ",%d", A->reached);
         csv_num(f, A->ms_epoch.mean), csv_num(f, A->ms_epoch.std);

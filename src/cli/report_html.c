@@ -27,7 +27,7 @@ static const char style[] =
     "table{border-collapse:collapse;font-variant-numeric:tabular-nums;font-size:.92em}\n"
     "th,td{padding:.3em .6em;border-bottom:1px solid #e5e5e5;text-align:right;white-space:nowrap}\n"
     "th{background:#f6f6f6;position:sticky;top:0}td:nth-child(2),th:nth-child(2){text-align:left}\n"
-    "tbody tr:first-child{background:#eef7ee}tbody tr:hover{background:#f3f6fb}\n"
+    "tr.winner{background:#eef7ee}tbody tr:hover{background:#f3f6fb}\n"
     ".wrap{overflow-x:auto}.warn{background:#fff4e0;border-left:4px solid #f0a020;padding:.5em 1em}\n"
     "figure{margin:1em 0}figure img{max-width:100%;height:auto;border:1px solid #eee}\n"
     ".grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(330px,1fr));gap:1em}\n"
@@ -85,9 +85,23 @@ static void h_picture(FILE *f, const cmp_task *t, const char *base, const char *
 /* The results table, best first, and the notes under it. */
 static void h_results(FILE *f, const cmp_task *t)
 {
-    char buf[512];
-    fputs("<h2>Results</h2>\n<p>Best first by mean validation accuracy; &plusmn; is the standard deviation over seeds. "
-          "The columns are explained <a href=\"#columns\">below</a>.</p>\n<div class=\"wrap\"><table id=\"results\">\n<thead><tr><th>#</th>",
+    char buf[2048];
+    report_protocol(t, buf, sizeof buf);
+    fputs("<h2>Results</h2>\n<p class=\"protocol\">", f);
+    h_esc(f, buf);
+    fputs("</p>\n<p>Rows by rank group, then by mean validation accuracy; &plusmn; is the half-width of the 95% "
+          "interval (- with one seed). ",
+          f);
+    if (t->winner >= 0) {
+        fputs("<code>", f);
+        h_esc(f, t->acts[t->winner].spec);
+        fputs("</code> (shaded) is significantly better than every other row. ", f);
+    } else {
+        fprintf(f, "No row is significantly better than all others: the %d rows of group 1 are tied. ",
+                report_group_size(t, 1));
+    }
+    fputs("The columns are explained <a href=\"#columns\">below</a>.</p>\n<div class=\"wrap\"><table id=\"results\">\n"
+          "<thead><tr>",
           f);
     for (int c = 0; c < NCOLS; c++) {
         fputs("<th>", f);
@@ -99,7 +113,7 @@ static void h_results(FILE *f, const cmp_task *t)
         const cmp_act *A = &t->acts[t->order[k]];
         fputs("<tr data-activation=\"", f);
         h_esc(f, A->spec);
-        fprintf(f, "\"><td>%d</td>", k + 1);
+        fprintf(f, "\" data-group=\"%d\"%s>", A->group, t->order[k] == t->winner ? " class=\"winner\"" : "");
         for (int c = 0; c < NCOLS; c++) {
             report_cell(t, A, c, " \xc2\xb1 ", buf, sizeof buf);
             fputs(c == COL_ACT ? "<td><code>" : "<td>", f);
@@ -109,15 +123,12 @@ static void h_results(FILE *f, const cmp_task *t)
         fputs("</tr>\n", f);
     }
     fputs("</tbody>\n</table></div>\n", f);
-    for (int k = 0; k < t->nacts; k++) {
-        const cmp_act *A = &t->acts[t->order[k]];
-        if (A->diverged) {
-            fputs("<p class=\"warn\"><code>", f);
-            h_esc(f, A->spec);
-            fprintf(f, "</code>: %d run%s diverged (non-finite loss); the last finite parameters are scored.</p>\n",
-                    A->diverged, A->diverged == 1 ? "" : "s");
+    for (int k = 0; k < t->nacts; k++)
+        if (report_note(t, &t->acts[t->order[k]], buf, sizeof buf)) {
+            fputs("<p class=\"warn\">", f);
+            h_esc(f, buf);
+            fputs("</p>\n", f);
         }
-    }
 }
 
 /* One picture per activation with a boundary (2-D data). */
@@ -203,6 +214,25 @@ int report_html(const cmp_task *t)
     return cli_atomic_commit(tmp);
 }
 
+/* Row a of task t in the suite table: mean, interval, rank group, tuned rate. */
+static void h_suite_cell(FILE *f, const cmp_task *t, int a)
+{
+    const cmp_act *A = a < t->nacts ? &t->acts[a] : NULL;
+    const cmp_stat *s = A ? (t->val > 0 ? &A->val_acc : &A->train_acc) : NULL;
+    if (!s || !s->n) {
+        fputs("<td>-</td>", f);
+        return;
+    }
+    char ci[32];
+    if (isfinite(s->ci)) snprintf(ci, sizeof ci, "%.3f", s->ci);
+    else snprintf(ci, sizeof ci, "-");
+    int win = t->winner == a;
+    fprintf(f, "<td data-group=\"%d\">%s%.3f \xc2\xb1 %s%s <small>(%d", A->group, win ? "<b>" : "", s->mean, ci,
+            win ? "</b>" : "", A->group);
+    if (t->ngrid) fprintf(f, ", lr %g", A->lr);
+    fputs(")</small></td>", f);
+}
+
 int report_suite_html(const char *dir, const cmp_task *const *tasks, int n, int interrupted)
 {
     char path[4200];
@@ -231,10 +261,12 @@ int report_suite_html(const char *dir, const cmp_task *const *tasks, int n, int 
                 t->epochs, t->nseeds, t->nseeds == 1 ? "" : "s");
     }
     const char *rows = n > 0 ? report_col_name(tasks[0], 0) : "activation";
-    fprintf(f, "</ul>\n<h2>Mean validation accuracy</h2>\n<p>Rows: %ss in the order given; columns: tasks. The "
-               "best of each task is in bold; &plusmn; is the standard deviation over seeds.</p>\n"
-               "<div class=\"wrap\"><table id=\"summary\">\n<thead><tr><th>#</th><th>%s</th>",
-            rows, rows);
+    fprintf(f, "</ul>\n<h2>Mean validation accuracy</h2>\n<p>Rows: %ss in the order given (not a ranking); columns: "
+               "tasks. Each cell is the mean &plusmn; the half-width of its 95%% interval, then the rank group in the "
+               "task (1: the best and every %s a paired t-test at 5%% cannot tell from it), then the learning rate "
+               "when it was tuned. A cell is bold only when its %s is significantly better than every other in that "
+               "task.</p>\n<div class=\"wrap\"><table id=\"summary\">\n<thead><tr><th>%s</th>",
+            rows, rows, rows, rows);
     for (int i = 0; i < n; i++) {
         fputs("<th>", f);
         h_esc(f, tasks[i]->name);
@@ -245,17 +277,10 @@ int report_suite_html(const char *dir, const cmp_task *const *tasks, int n, int 
     for (int a = 0; t0 && a < t0->nacts; a++) {
         fprintf(f, "<tr data-activation=\"");
         h_esc(f, t0->acts[a].spec);
-        fprintf(f, "\"><td>%d</td><td><code>", a + 1);
+        fputs("\"><td><code>", f);
         h_esc(f, t0->acts[a].spec);
         fputs("</code></td>", f);
-        for (int i = 0; i < n; i++) {
-            const cmp_task *t = tasks[i];
-            const cmp_act *A = a < t->nacts ? &t->acts[a] : NULL;
-            const cmp_stat *s = A ? (t->val > 0 ? &A->val_acc : &A->train_acc) : NULL;
-            int best = A && t->nacts > 0 && t->order[0] == a && s->n;
-            if (!s || !s->n) fputs("<td>-</td>", f);
-            else fprintf(f, "<td>%s%.3f \xc2\xb1 %.3f%s</td>", best ? "<b>" : "", s->mean, s->std, best ? "</b>" : "");
-        }
+        for (int i = 0; i < n; i++) h_suite_cell(f, tasks[i], a);
         fputs("</tr>\n", f);
     }
     fputs("</tbody>\n</table></div>\n<h2>Accuracy curves</h2>\n<div class=\"grid\">\n", f);

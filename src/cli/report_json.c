@@ -29,6 +29,8 @@ static void js_stat(FILE *f, const char *key, const cmp_stat *s)
     js_num(f, s->mean);
     fputs(", \"std\": ", f);
     js_num(f, s->std);
+    fputs(", \"ci95\": ", f);
+    js_num(f, s->ci);
     fprintf(f, ", \"n\": %d}", s->n);
 }
 
@@ -42,6 +44,13 @@ static void js_array(FILE *f, const double *v, int n)
     fputc(']', f);
 }
 
+/* prefix (a key, with what comes before it), then the array. */
+static void js_keyed(FILE *f, const char *prefix, const double *v, int n)
+{
+    fputs(prefix, f);
+    js_array(f, v, n);
+}
+
 static const char *state_name(int s)
 {
     switch (s) {
@@ -51,6 +60,20 @@ static const char *state_name(int s)
     case CMP_RUN_FAILED: return "failed";
     default: return "not run";
     }
+}
+
+/* {"mean": [per layer], "std": [...], "dead_frac": [...], "grad_norm": [per dense layer], "dead_frac_all", "grad_ratio"} */
+static void js_layers(FILE *f, const cmp_task *t, const cmp_layers *L)
+{
+    js_keyed(f, "{\"mean\": ", L->mean, t->nhid);
+    js_keyed(f, ", \"std\": ", L->std, t->nhid);
+    js_keyed(f, ", \"dead_frac\": ", L->dead, t->nhid);
+    js_keyed(f, ", \"grad_norm\": ", L->grad, L->ngrad);
+    fputs(", \"dead_frac_all\": ", f);
+    js_num(f, L->dead_all);
+    fputs(", \"grad_ratio\": ", f);
+    js_num(f, L->grad_ratio);
+    fputc('}', f);
 }
 
 static void js_run(FILE *f, const cmp_task *t, const cmp_run *r)
@@ -75,20 +98,20 @@ static void js_run(FILE *f, const cmp_task *t, const cmp_run *r)
     fputs(", \"ms_per_epoch\": ", f);
     js_num(f, r->ms_epoch);
     fputs(", \"dead_frac\": ", f);
-    js_num(f, r->dead);
+    js_num(f, r->after.dead_all);
     fputs(", \"grad_ratio\": ", f);
-    js_num(f, r->grad_ratio);
-    fputs(",\n         \"layers\": [", f);
-    for (int h = 0; h < t->nhid; h++) {
-        fprintf(f, "%s{\"mean\": ", h ? ", " : "");
-        js_num(f, r->h_mean[h]);
-        fputs(", \"std\": ", f);
-        js_num(f, r->h_std[h]);
-        fputs(", \"dead_frac\": ", f);
-        js_num(f, r->h_dead[h]);
-        fputc('}', f);
+    js_num(f, r->after.grad_ratio);
+    if (r->diagnosis[0]) {
+        fputs(", \"diagnosis\": ", f);
+        js_str(f, r->diagnosis);
     }
-    fputs("],\n         \"curves\": {", f);
+    fputs(",\n         \"layers\": ", f);
+    js_layers(f, t, &r->after);
+    if (t->probe_init) {
+        fputs(",\n         \"layers_at_init\": ", f);
+        js_layers(f, t, &r->init);
+    }
+    fputs(",\n         \"curves\": {", f);
     static const char *const names[] = {"loss", "acc", "val_loss", "val_acc", "seconds"};
     double *v = malloc((size_t)(r->hist.n > 0 ? r->hist.n : 1) * sizeof *v);
     for (int k = 0; k < 5; k++) {
@@ -103,11 +126,32 @@ static void js_run(FILE *f, const cmp_task *t, const cmp_run *r)
     fputs("}}", f);
 }
 
+/* --tune-lr: the tuning runs' mean validation accuracy and loss at every rate of the grid. */
+static void js_tuning(FILE *f, const cmp_task *t, const cmp_act *A)
+{
+    if (!t->ngrid || !A->tune_acc) return;
+    fputs(",\n     \"tuning\": [", f);
+    for (int g = 0; g < t->ngrid; g++) {
+        fprintf(f, "%s{\"lr\": ", g ? ", " : "");
+        js_num(f, A->tune_lr[g]);
+        fputs(", \"val_acc\": ", f);
+        js_num(f, A->tune_acc[g]);
+        fputs(", \"val_loss\": ", f);
+        js_num(f, A->tune_loss[g]);
+        fputc('}', f);
+    }
+    fputc(']', f);
+}
+
 /* Row k of the table (best first): settings, summary, mean curves and every seed. */
 static void js_act(FILE *f, const cmp_task *t, int k)
 {
     const cmp_act *A = &t->acts[t->order[k]];
-    fprintf(f, "    {\"rank\": %d, \"%s\": ", k + 1, report_col_name(t, 0));
+    fprintf(f, "    {\"group\": %d, \"p_vs_best\": ", A->group);
+    js_num(f, A->p_best);
+    fputs(", \"lr\": ", f);
+    js_num(f, A->lr);
+    fprintf(f, ", \"%s\": ", report_col_name(t, 0));
     js_str(f, A->spec);
     fputs(", \"arch\": ", f);
     js_str(f, A->arch);
@@ -121,8 +165,9 @@ static void js_act(FILE *f, const cmp_task *t, int k)
         fprintf(f, ", \"%s\": ", remedies[r].key);
         js_num(f, remedies[r].v);
     }
-    fprintf(f, ", \"runs\": %d, \"diverged\": %d, \"target_reached\": %d,\n     \"summary\": {", A->nruns, A->diverged,
-            A->reached);
+    js_tuning(f, t, A);
+    fprintf(f, ", \"runs\": %d, \"ok\": %d, \"diverged\": %d, \"flagged\": %d, \"target_reached\": %d,\n     \"summary\": {",
+            A->nruns, A->ok, A->diverged, A->flagged, A->reached);
     js_stat(f, "train_acc", &A->train_acc);
     fputs(", ", f);
     js_stat(f, "val_acc", &A->val_acc);
@@ -146,14 +191,10 @@ static void js_act(FILE *f, const cmp_task *t, int k)
         js_stat(f, "std", &A->h_std[h]);
         fputc('}', f);
     }
-    fputs("]},\n     \"mean_curves\": {\"loss\": ", f);
-    js_array(f, A->curve_loss, t->epochs);
-    fputs(", \"acc\": ", f);
-    js_array(f, A->curve_acc, t->epochs);
-    fputs(",\n       \"val_loss\": ", f);
-    js_array(f, A->curve_val_loss, t->epochs);
-    fputs(", \"val_acc\": ", f);
-    js_array(f, A->curve_val_acc, t->epochs);
+    js_keyed(f, "]},\n     \"mean_curves\": {\"loss\": ", A->curve_loss, t->epochs);
+    js_keyed(f, ", \"acc\": ", A->curve_acc, t->epochs);
+    js_keyed(f, ",\n       \"val_loss\": ", A->curve_val_loss, t->epochs);
+    js_keyed(f, ", \"val_acc\": ", A->curve_val_acc, t->epochs);
     fputs("},\n     \"per_seed\": [\n", f);
     for (int s = 0; s < t->nseeds; s++) {
         js_run(f, t, &A->runs[s]);
@@ -188,6 +229,23 @@ int report_json(const cmp_task *t)
     js_num(f, t->target);
     fprintf(f, ", \"interrupted\": %s, \"seconds\": ", t->interrupted ? "true" : "false");
     js_num(f, t->seconds);
+    char buf[2048];
+    report_protocol(t, buf, sizeof buf);
+    fputs(",\n  \"protocol\": ", f);
+    js_str(f, buf);
+    fputs(", \"test\": \"paired t-test, two-sided\", \"alpha\": 0.05, \"interval\": \"95% Student t over seeds\",\n  \"seeds_reported\": ", f);
+    fprintf(f, "[1, %d], \"tuning\": ", t->nseeds);
+    if (t->ngrid) {
+        fputs("{\"grid\": ", f);
+        js_array(f, t->acts[0].tune_lr, t->ngrid);
+        fprintf(f, ", \"grid_varies_by_row\": %s", report_same_grid(t) ? "false" : "true");
+        fprintf(f, ", \"seeds\": [%d, %d], \"epochs\": %d}", CMP_TUNE_SEED0, CMP_TUNE_SEED0 + t->tune_seeds - 1, t->tune_epochs);
+    } else {
+        fputs("null", f);
+    }
+    fputs(", \"winner\": ", f);
+    if (t->winner >= 0) js_str(f, t->acts[t->winner].spec);
+    else fputs("null", f);
     fputs(",\n  \"activations\": [\n", f);
     for (int k = 0; k < t->nacts; k++) js_act(f, t, k);
     fputs("  ]\n}\n", f);
