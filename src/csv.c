@@ -659,31 +659,35 @@ static void put_real(FILE *f, nn_real v)
 /* Names must survive a reload: no separators, line breaks or comment marker that would change the parse. */
 static int name_ok(const char *s) { return *s && *s != '#' && !strpbrk(s, ",\n\r"); }
 
-nn_status nn_dataset_save_csv(const nn_dataset *d, const char *path, const char *comment)
+/* Everything that would make the file unreadable or wrong, before a byte is written. name is for messages. */
+static nn_status check_csv(const nn_dataset *d, const char *name)
 {
-    if (!d || !path) return nn_fail(NN_EINVAL, "save_csv: NULL data set or path");
     size_t c = (size_t)d->cols;
-    /* Check everything first: a failure must not leave a half-written temporary behind the user's back. */
     if (d->names)
         for (size_t j = 0; j < c; j++)
             if (!d->names[j] || !name_ok(d->names[j]))
                 return nn_fail(NN_EINVAL, "%s: column %zu name '%s' is empty or holds a comma, line break or "
-                               "leading '#'", path, j + 1, d->names[j] ? d->names[j] : "(null)");
+                               "leading '#'", name, j + 1, d->names[j] ? d->names[j] : "(null)");
+    if (d->class_names)
+        for (int k = 0; k < d->nclasses; k++)
+            if (!d->class_names[k] || !name_ok(d->class_names[k]))
+                return nn_fail(NN_EINVAL, "%s: class %d name '%s' is empty or holds a comma, line break or "
+                               "leading '#'", name, k, d->class_names[k] ? d->class_names[k] : "(null)");
     for (size_t i = 0; i < (size_t)d->rows; i++) {
         for (size_t j = 0; j < c; j++)
             if (!isfinite(d->x[i * c + j]))
-                return nn_fail(NN_EINVAL, "%s: row %zu column %zu is not finite", path, i + 1, j + 1);
+                return nn_fail(NN_EINVAL, "%s: row %zu column %zu is not finite", name, i + 1, j + 1);
         double v = d->y[i];
         if (!isfinite(v) || (d->nclasses > 0 && !(v >= 0 && v < d->nclasses && v == floor(v))))
-            return nn_fail(NN_EINVAL, "%s: row %zu: label %g is not %s", path, i + 1, v,
+            return nn_fail(NN_EINVAL, "%s: row %zu: label %g is not %s", name, i + 1, v,
                            d->nclasses > 0 ? "a class index" : "finite");
     }
+    return NN_OK;
+}
 
-    nn_atomic *a;
-    nn_status st = nn_atomic_open(path, &a);
-    if (st != NN_OK) return st;
-    FILE *f = nn_atomic_file(a);
-
+static void put_csv(const nn_dataset *d, FILE *f, const char *comment)
+{
+    size_t c = (size_t)d->cols;
     for (const char *s = comment; s && *s;) {
         const char *nl = strchr(s, '\n');
         int n = nl ? (int)(nl - s) : (int)strlen(s);
@@ -701,12 +705,33 @@ nn_status nn_dataset_save_csv(const nn_dataset *d, const char *path, const char 
             put_real(f, x[j]);
             fputc(',', f);
         }
-        if (d->nclasses > 0) fprintf(f, "%d\n", (int)d->y[i]);
+        if (d->class_names) fprintf(f, "%s\n", d->class_names[(int)d->y[i]]);
+        else if (d->nclasses > 0) fprintf(f, "%d\n", (int)d->y[i]);
         else {
             put_real(f, d->y[i]);
             fputc('\n', f);
         }
     }
+}
 
+nn_status nn_dataset_save_csv(const nn_dataset *d, const char *path, const char *comment)
+{
+    if (!d || !path) return nn_fail(NN_EINVAL, "save_csv: NULL data set or path");
+    /* Check everything first: a failure must not leave a half-written temporary behind the user's back. */
+    nn_status st = check_csv(d, path);
+    if (st != NN_OK) return st;
+    nn_atomic *a;
+    if ((st = nn_atomic_open(path, &a)) != NN_OK) return st;
+    put_csv(d, nn_atomic_file(a), comment);
     return nn_atomic_commit(a);
+}
+
+nn_status nn_dataset_write_csv(const nn_dataset *d, FILE *f, const char *comment)
+{
+    if (!d || !f) return nn_fail(NN_EINVAL, "write_csv: NULL data set or stream");
+    nn_status st = check_csv(d, "write_csv");
+    if (st != NN_OK) return st;
+    put_csv(d, f, comment);
+    if (fflush(f) != 0 || ferror(f)) return nn_fail(NN_EIO, "write_csv: write error: %s", strerror(errno));
+    return NN_OK;
 }

@@ -21,6 +21,7 @@ static char out[1 << 20];   /* stdout of the last run */
 static char err[1 << 16];   /* stderr of the last run */
 static char spirals[512];   /* --data argument for spirals */
 static char spirals_csv[512];
+static const char *input = "/dev/null"; /* standard input of the next run (run_with) */
 
 static void slurp(const char *path, char *buf, size_t size)
 {
@@ -40,7 +41,7 @@ static int run(const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(args, sizeof args, fmt, ap);
     va_end(ap);
-    snprintf(cmd, sizeof cmd, "cd '%s' && '%s' %s >'%s/.out' 2>'%s/.err' </dev/null", tmp, bin, args, tmp, tmp);
+    snprintf(cmd, sizeof cmd, "cd '%s' && '%s' %s >'%s/.out' 2>'%s/.err' <'%s'", tmp, bin, args, tmp, tmp, input);
     int st = system(cmd);
     char p[512];
     snprintf(p, sizeof p, "%s/.out", tmp);
@@ -332,7 +333,7 @@ END_TEST
 START_TEST(test_predict_rows)
 {
     ck_assert_int_eq(run("train --data iris --arch dense:3 --epochs 2 --save m.nnl --quiet"), 0);
-    write_file(path_in("rows.csv"), "# comment\n5.1,3.5,1.4,0.2\n\n6.2,2.9,4.3,1.3,1\n");
+    write_file(path_in("rows.csv"), "# comment\n5.1,3.5,1.4,0.2\n\n6.2,2.9,4.3,1.3\n");
     ck_assert_int_eq(run("predict --model m.nnl rows.csv"), 0);
     int lines = 0;
     for (const char *p = out; *p; p++) lines += *p == '\n';
@@ -350,6 +351,89 @@ START_TEST(test_predict_rows)
     ck_assert_int_eq(system(cmd), 0);
     slurp(path_in("stdin.out"), out, sizeof out);
     ck_assert(!strncmp(out, "class,p0,p1,p2\n", 15));
+}
+END_TEST
+
+/* Runs "nnlab ARGS" with text on standard input. */
+#define run_with(text, ...)                                                                                     \
+    (write_file(path_in(".in"), text), input = path_in(".in"), run_status = run(__VA_ARGS__), input = "/dev/null", \
+     run_status)
+static int run_status;
+
+/* The CSV files users have (issue 12), through train, eval and predict. */
+START_TEST(test_user_csv)
+{
+    /* Text labels: trained, then named by eval's confusion matrix and predict's label column. */
+    const char *txt = "sl,sw,species\n1,1,b_class\n1.2,0.9,b_class\n-1,-1,a_class\n-1.1,-0.8,a_class\n"
+                      "1,-1,c_class\n0.9,-1.2,c_class\n";
+    write_file(path_in("names.csv"), txt);
+    ck_assert_int_eq(run("train --data names.csv --arch dense:3 --epochs 30 --batch 2 --save n.nnl"), 0);
+    ck_assert_msg(strstr(err, "nnlab: note: names.csv: text labels mapped in sorted order to class ids 0=a_class, "
+                              "1=b_class, 2=c_class\n"), "stderr: %s", err);
+    ck_assert_int_eq(run("eval --model n.nnl --data names.csv"), 0);
+    ck_assert_msg(strstr(out, "true\\pred  a_class b_class c_class\na_class   "), "stdout: %s", out);
+    ck_assert_int_eq(run_with("1,1\n-1,-1,a_class\n", "predict --model n.nnl"), 1);
+    ck_assert_int_eq(run_with("1 1\n", "predict --model n.nnl"), 0);
+    ck_assert_msg(!strncmp(out, "label,a_class,b_class,c_class\n", 30) && strchr(out + 30, '\n'), "stdout: %s", out);
+    /* A label the model does not know. */
+    write_file(path_in("other.csv"), "sl,sw,species\n1,1,d_class\n");
+    ck_assert_int_eq(run("eval --model n.nnl --data other.csv"), 1);
+    ck_assert_msg(strstr(err, "other.csv:2: label 'd_class' is not one of the classes 0=a_class, 1=b_class, 2=c_class"),
+                  "stderr: %s", err);
+
+    /* Label first: the default (last column) is refused with the advice to choose it; --label-col works. */
+    write_file(path_in("first.csv"), "y,a,b\n0,0.5,1.5\n1,-0.5,2.5\n0,0.25,1.25\n1,-0.75,2.25\n");
+    ck_assert_int_eq(run("train --data first.csv --arch dense:2 --epochs 1"), 2);
+    ck_assert_msg(strstr(err, "choose the label column with --label-col"), "stderr: %s", err);
+    ck_assert_int_eq(run("train --data first.csv --label-col y --arch dense:2 --epochs 1"), 0);
+    ck_assert_int_eq(run("train --data first.csv --label-col 1 --drop-cols b --arch dense:2 --epochs 1"), 0);
+    ck_assert_int_eq(run("train --data first.csv --label-col z --arch dense:2 --epochs 1"), 1);
+    ck_assert_msg(strstr(err, "nnlab: first.csv: label column 'z' is not in the header (columns: y, a, b)"), "stderr: %s", err);
+
+    /* Labels 1..K: mapped with a note, no phantom class 0 (dense:2 fits). */
+    write_file(path_in("onek.csv"), "0.5,1\n-0.5,2\n0.25,1\n-0.75,2\n");
+    ck_assert_int_eq(run("train --data onek.csv --arch dense:2 --epochs 1 --save k.nnl"), 0);
+    ck_assert_msg(strstr(err, "the labels are not the class ids 0..1: mapped in sorted order to 0=1, 1=2"), "stderr: %s", err);
+    ck_assert_int_eq(run("predict --model k.nnl --data onek.csv"), 0);
+    ck_assert_msg(!strncmp(out, "label,1,2\n", 10), "stdout: %s", out);
+
+    /* A pandas index: dropped with a note. */
+    write_file(path_in("pandas.csv"), ",a,label\n0,0.5,0\n1,-0.5,1\n2,0.25,0\n3,-0.75,1\n");
+    ck_assert_int_eq(run("train --data pandas.csv --arch dense:2 --epochs 1 --save p.nnl"), 0);
+    ck_assert_msg(strstr(err, "nnlab: note: pandas.csv: dropped column 1: it has no name and holds a row index"),
+                  "stderr: %s", err);
+    ck_assert_int_eq(run("eval --model p.nnl --data pandas.csv"), 0);
+
+    /* Semicolons with decimal commas, tabs, spaces; forced delimiter. */
+    write_file(path_in("semi.csv"), "a;b;label\n0,5;1,5;0\n-0,5;2,5;1\n");
+    ck_assert_int_eq(run("train --data semi.csv --arch dense:2 --epochs 1"), 0);
+    write_file(path_in("tab.tsv"), "0.5\t1.5\t0\n-0.5\t2.5\t1\n");
+    ck_assert_int_eq(run("train --data tab.tsv --arch dense:2 --epochs 1"), 0);
+    write_file(path_in("spaces.txt"), "0.5  1.5 0\n -0.5 2.5  1\n");
+    ck_assert_int_eq(run("train --data spaces.txt --arch dense:2 --epochs 1"), 0);
+    ck_assert_int_eq(run("train --data spaces.txt --delimiter space --arch dense:2 --epochs 1"), 0);
+    ck_assert_int_eq(run("train --data spaces.txt --delimiter pipe --arch dense:2 --epochs 1"), 2);
+    ck_assert_msg(strstr(err, "nnlab: train: --delimiter 'pipe' is not one of ',' (comma), ';' (semicolon), tab, space"),
+                  "stderr: %s", err);
+
+    /* Header only: status 1 and why; a header and one row trains. */
+    write_file(path_in("head.csv"), "a,b,label\n");
+    ck_assert_int_eq(run("train --data head.csv --arch dense:2 --epochs 1"), 1);
+    ck_assert_msg(strstr(err, "nnlab: head.csv:1: no data rows: only a header line"), "stderr: %s", err);
+    ck_assert_int_eq(run("predict --model p.nnl --data head.csv"), 1);
+    ck_assert_str_eq(out, "");
+    write_file(path_in("one.csv"), "a,b,label\n1,2,0\n");
+    ck_assert_int_eq(run("datasets convert one.csv -o -"), 0);
+    ck_assert_str_eq(out, "a,b,label\n1,2,0\n");
+
+    /* Standard input for --data, standard output for -o; a typo of a bundled name. */
+    ck_assert_int_eq(run_with("0.5,1.5,0\n-0.5,2.5,1\n", "train --data - --arch dense:2 --epochs 1"), 0);
+    ck_assert_int_eq(run("datasets gen moons --n 5 -o -"), 0);
+    ck_assert_msg(!strncmp(out, "# nnlab datasets gen moons", 26), "stdout: %s", out);
+    ck_assert_int_eq(run("predict --model p.nnl --data pandas.csv -o pred.csv"), 0);
+    ck_assert_str_eq(out, "");
+    ck_assert_int_eq(run("train --data iirs --arch dense:3"), 1);
+    ck_assert_msg(strstr(err, "no data file or bundled data set 'iirs'; did you mean 'iris'?"), "stderr: %s", err);
 }
 END_TEST
 
@@ -687,6 +771,7 @@ static Suite *make_suite(void)
     tcase_add_test(tc, test_missing_and_malformed_data);
     tcase_add_test(tc, test_damaged_model);
     tcase_add_test(tc, test_predict_rows);
+    tcase_add_test(tc, test_user_csv);
     tcase_add_test(tc, test_sigint_saves);
     tcase_add_test(tc, test_resume_bit_identical);
     tcase_add_test(tc, test_sigint_resume);

@@ -3,6 +3,7 @@
 #define NNLAB_DATA_H
 
 #include <stddef.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <nnlab/config.h>
 #include "error.h"
@@ -74,10 +75,13 @@ nn_dataset *nn_dataset_parse_csv(const char *text, size_t len, const char *name,
 /* nn_dataset_read_csv with the default options but the given header (1, 0 or -1 detect) and labels =
  * NN_LABELS_IDS: whole-number labels are the class ids as they are. */
 nn_dataset *nn_dataset_load_csv(const char *path, int header);
-/* Write d as CSV (header "x1,...,xN,label" or its names), with optional '#' comment lines first.
+/* Write d as CSV (header "x1,...,xN,label" or its names; labels as class_names when it has them), with
+ * optional '#' comment lines first.
  * Written to a temporary file and renamed. Errors: NN_EIO; NN_EINVAL (nothing written) for non-finite values, labels that are not class indices of a
  * classification set, or names that would not read back. */
 nn_status nn_dataset_save_csv(const nn_dataset *d, const char *path, const char *comment);
+/* As nn_dataset_save_csv, to an open stream (e.g. stdout), flushed; nothing is written on NN_EINVAL. */
+nn_status nn_dataset_write_csv(const nn_dataset *d, FILE *f, const char *comment);
 
 /* Seeded shuffle and split: *test gets round(test_fraction * rows) rows, *train the rest (both owned by the
  * caller; a fraction of 0 gives *test = NULL). Errors: NN_EINVAL unless 0 <= test_fraction < 1 and the

@@ -40,8 +40,51 @@ extern int cli_quiet;
 /* Path of a bundled data set ("spirals" -> <data dir>/spirals.csv) or NULL if `name` is none. The data
  * dir is $NNLAB_DATA, else the source tree's data/ (compiled in), else the installed share/nnlab/data. */
 const char *cli_bundled_path(const char *name, char *buf, size_t size);
-/* Load a data argument: a bundled name or a CSV path. NULL after printing the error. */
+/* Load a data argument: "-" (standard input), a CSV path or a bundled name, read with cli_csv. Prints the
+ * reader's notes on stderr (unless --quiet); NULL after printing the error ("did you mean" for a near
+ * bundled name). */
 nn_dataset *cli_load_data(const char *arg);
+/* The parts of cli_load_data: the path of a data argument (a file, else a bundled name; NULL after a
+ * "did you mean" error), standard input read whole (NULL after the error), and the data set read from
+ * text (when not NULL, as "<stdin>") or path, with the notes printed (arg names it in them). */
+const char *cli_data_path(const char *arg, char *buf, size_t size);
+char *cli_read_stdin(size_t *len);
+nn_dataset *cli_read_data(const char *arg, const char *text, size_t len, const char *path);
+/* d's notes on stderr as "nnlab: note: ARG: ..." unless --quiet. */
+void cli_print_notes(const char *arg, const nn_dataset *d);
+/* An output option: "-" is standard output (*a = NULL), else an atomic file (cli_atomic_open). NULL after
+ * the error. cli_output_close commits the file or flushes standard output: 0, or -1 after the error. */
+FILE *cli_output_open(const char *path, nn_atomic **a);
+int cli_output_close(nn_atomic *a);
+/* The CSV options of every data option of the command line (--label-col, --drop-cols, --delimiter and what
+ * the command sets for its purpose, e.g. the classes of a model). */
+extern nn_csv_opts cli_csv;
+/* The options every command that reads a data set takes, for its getopt table, and their help lines. */
+enum { CLI_OPT_LABEL_COL = 900, CLI_OPT_DROP_COLS, CLI_OPT_DELIMITER };
+#define CLI_DATA_OPTIONS                                                                                        \
+    {"label-col", required_argument, NULL, CLI_OPT_LABEL_COL},                                                  \
+        {"drop-cols", required_argument, NULL, CLI_OPT_DROP_COLS},                                              \
+        {"delimiter", required_argument, NULL, CLI_OPT_DELIMITER}
+#define CLI_DATA_HELP                                                                                           \
+    "  --label-col C     the label column: a header name or a number counted from 1, negative from the end\n" \
+    "                    (default: the last column)\n"                                                        \
+    "  --drop-cols A,B   columns to ignore, by name or number\n"                                                \
+    "  --delimiter D     ',', ';', tab or space (runs of blanks); default: detected from the first lines\n"
+/* Applies one of CLI_DATA_OPTIONS (c: its getopt value) to cli_csv: 0, or -1 after a usage error. */
+int cli_data_option(const char *cmd, int c, const char *arg);
+/* The class names a model was trained with (its metadata's "class=NAME" lines, in id order), NULL-terminated in
+ * one allocation to free(); NULL and *n = 0 when it has none. */
+char **cli_model_classes(const nn_model *m, int *n);
+/* Sets cli_csv to read labels as model m's classes (by name; or as ids when it has no names); returns the
+ * names cli_csv points into, to free() after loading. */
+char **cli_use_model_classes(const nn_model *m);
+/* The bundled data-set names, sorted, NULL-terminated, in one allocation to free(); NULL if none. */
+char **cli_bundled_names(void);
+/* The name in the NULL-terminated list nearest to word by edit distance (case-insensitive), when near enough
+ * to be a typo of it; else NULL. For "did you mean X?". */
+const char *cli_nearest(const char *word, const char *const *names);
+/* strcmp for qsort over char *. */
+int cli_cmp_str(const void *a, const void *b);
 
 /* nn_atomic_open and nn_atomic_commit (nnlab/atomic.h) that print the library's message on failure:
  * cli_atomic_open returns the stream to write (NULL after an error), cli_atomic_commit 0 or -1. */

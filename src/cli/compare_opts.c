@@ -10,7 +10,8 @@ static const char compare_help[] =
     "Train the same architecture once per activation and seed, print a table (best first) on stdout\n"
     "and write a report (results.csv, results.json, charts, index.html) into --out.\n"
     "Without --data: the bundled suite xor, moons, circles, spirals, one sub-report each.\n\n"
-    "  --data D            bundled data set name or CSV file (features..., class label)\n"
+    "  --data D            bundled data set name, CSV file or - (standard input)\n"
+    "  --label-col C, --drop-cols A,B, --delimiter D: how to read a CSV file, as for train\n"
     "  --acts LIST         activations, comma-separated (default " CMP_DEFAULT_ACTS ")\n"
     "  --seeds N           seeds 1..N per activation (default 10)\n"
     "  --epochs N          epochs per run (default 100; suite: per task)\n"
@@ -53,7 +54,7 @@ static const struct option compare_opts[] = {
     {"tune-lr", no_argument, NULL, OPT_TUNE},           {"no-tune-lr", no_argument, NULL, OPT_NO_TUNE},
     {"lr-grid", required_argument, NULL, OPT_GRID},      {"tune-seeds", required_argument, NULL, OPT_TUNE_SEEDS},
     {"lesson", required_argument, NULL, OPT_LESSON},
-    {NULL, 0, NULL, 0},
+    CLI_DATA_OPTIONS,                                    {NULL, 0, NULL, 0},
 };
 
 /* Activation specs carry their own parameters after commas ("srelu:t_l=-1,a_l=0.1"), so a key=value word
@@ -154,6 +155,9 @@ int cmp_parse_args(int argc, char **argv, cmp_settings *o, int *help)
         case OPT_HELP: fputs(compare_help, stdout); *help = 1; return CLI_OK;
         case OPT_SEEDS: case OPT_EPOCHS: case OPT_TUNE_SEEDS: case OPT_BATCH: case OPT_THREADS: case OPT_VAL: case OPT_TARGET:
             if (parse_number(c, optarg, o)) return CLI_USAGE;
+            break;
+        case CLI_OPT_LABEL_COL: case CLI_OPT_DROP_COLS: case CLI_OPT_DELIMITER:
+            if (cli_data_option("compare", c, optarg)) return CLI_USAGE;
             break;
         default: return cli_bad_option("compare", argv, compare_opts);
         }

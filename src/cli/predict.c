@@ -1,144 +1,145 @@
-/* predict.c: nnlab predict: class and probabilities of each CSV row under a saved model. */
-#define _POSIX_C_SOURCE 200809L
-#include <errno.h>
+/* predict.c: nnlab predict: class (or value) and probabilities of each row under a saved model. */
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 #include "cli.h"
 
-enum { OPT_MODEL = 256, OPT_HELP };
+enum { OPT_MODEL = 256, OPT_DATA, OPT_HELP };
 
 static const char predict_help[] =
-    "usage: nnlab predict --model MODEL [FILE|-]\n"
-    "Predict the class of each row of FILE (default: standard input).\n"
-    "Rows are comma-separated numbers: exactly the model's inputs, or inputs+1 where the last column is\n"
-    "a label, which is ignored (so a data set file can be given as it is). Blank lines, lines starting\n"
-    "with '#' and a header line (a first row with a non-numeric cell) are skipped.\n"
-    "Prints CSV: class,p0,p1,... per row (p: class probabilities; raw outputs for mse models).\n";
+    "usage: nnlab predict --model MODEL [--data FILE|-|NAME] [-o FILE|-] [FILE|-]\n"
+    "Predict each row of the data (--data or the argument: a CSV file, - for standard input (the default),\n"
+    "or a bundled data set name). Rows hold exactly the model's inputs, or the inputs and a label (by\n"
+    "default the last column; text or a number), which is ignored, so a data set file can be given as it is.\n"
+    "Delimiter and header are detected as for train (a single row of numbers is data, never a header).\n"
+    "Prints CSV to standard output or -o FILE:\n"
+    "  classifier with class names:  label,NAME1,NAME2,...  (the predicted class name, then probabilities)\n"
+    "  classifier without names:     class,p0,p1,...        (the class id, then probabilities)\n"
+    "  mse model:                    value (or value1,value2,... for several outputs)\n"
+    "  --delimiter D     ',', ';', tab or space; default: detected\n"
+    "  --label-col C     the label column to ignore (name or number; default: the last, when present)\n"
+    "  --drop-cols A,B   columns to ignore, by name or number\n";
 
 static const struct option predict_opts[] = {
-    {"model", required_argument, NULL, OPT_MODEL}, {"help", no_argument, NULL, OPT_HELP}, {NULL, 0, NULL, 0}};
+    {"model", required_argument, NULL, OPT_MODEL}, {"data", required_argument, NULL, OPT_DATA},
+    {"output", required_argument, NULL, 'o'},      {"help", no_argument, NULL, OPT_HELP},
+    CLI_DATA_OPTIONS,                              {NULL, 0, NULL, 0}};
 
-/* Split a CSV line into numbers; returns the cell count, or -1 with *bad at the first non-numeric cell. */
-static int parse_row(char *line, nn_real *v, int max, int *bad)
+/* The rows of arg as model inputs: a label column skipped, else (when that gives another width and no
+ * --label-col was given) every column. NULL after the message. */
+static nn_dataset *read_rows(const char *arg, int inputs)
 {
-    int n = 0;
-    char *p = line;
-    for (;;) {
-        char *end;
-        while (*p == ' ' || *p == '\t') p++;
-        errno = 0;
-        double x = strtod(p, &end);
-        char *q = end;
-        while (*q == ' ' || *q == '\t' || *q == '\r' || *q == '\n') q++;
-        if (end == p || (*q && *q != ',')) {
-            *bad = n + 1;
-            return -1;
-        }
-        if (n < max) v[n] = (nn_real)x;
-        n++;
-        if (!*q) return n;
-        p = q + 1;
+    char buf[4096];
+    char *text = NULL;
+    size_t len = 0;
+    const char *path = NULL;
+    if (!strcmp(arg, "-")) {
+        if (!(text = cli_read_stdin(&len))) return NULL;
+    } else if (!(path = cli_data_path(arg, buf, sizeof buf))) {
+        return NULL;
     }
+    const char *name = text ? "<stdin>" : path;
+    nn_dataset *d = NULL;
+    int width = -1;
+    for (int k = 0; k < 2 && !d; k++) {
+        cli_csv.labels = k == 0 ? NN_LABELS_IGNORE : NN_LABELS_NONE;
+        if (k == 1 && cli_csv.label) break;
+        d = text ? nn_dataset_parse_csv(text, len, name, &cli_csv) : nn_dataset_read_csv(path, &cli_csv);
+        if (d && d->cols != inputs) {
+            width = d->cols + (k == 0);
+            nn_dataset_free(d);
+            d = NULL;
+        }
+    }
+    free(text);
+    if (d) cli_print_notes(arg, d);
+    else if (width >= 0)
+        cli_error("predict: %s: rows have %d columns; the model takes %d inputs (or %d with a label)", name, width,
+                  inputs, inputs + 1);
+    else cli_error("predict: %s", nn_errmsg());
+    return d;
 }
 
 int cmd_predict(int argc, char **argv)
 {
-    const char *model = NULL;
+    const char *model = NULL, *data = NULL, *out = "-";
     int c;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, ":", predict_opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":o:", predict_opts, NULL)) != -1) {
         switch (c) {
         case OPT_MODEL: model = optarg; break;
+        case OPT_DATA: data = optarg; break;
+        case 'o': out = optarg; break;
         case OPT_HELP: fputs(predict_help, stdout); return CLI_OK;
+        case CLI_OPT_LABEL_COL:
+        case CLI_OPT_DROP_COLS:
+        case CLI_OPT_DELIMITER:
+            if (cli_data_option("predict", c, optarg)) return CLI_USAGE;
+            break;
         default: return cli_bad_option("predict", argv, predict_opts);
         }
     }
-    if (argc - optind > 1) {
-        cli_error("predict: one input file at most, got '%s' and '%s'", argv[optind], argv[optind + 1]);
+    if (argc - optind > (data ? 0 : 1)) {
+        cli_error("predict: one input at most, got '%s' and '%s'", data ? data : argv[optind],
+                  argv[data ? optind : optind + 1]);
         return CLI_USAGE;
     }
-    const char *path = optind < argc ? argv[optind] : "-";
+    if (!data) data = optind < argc ? argv[optind] : "-";
     nn_model *m = NULL;
     int rc = cli_load_model("predict", model, &m);
     if (rc) return rc;
     rc = CLI_ERR;
-    int in = nn_model_inputs(m), k = nn_model_classes(m);
-    const char *name = strcmp(path, "-") ? path : "<stdin>";
-    FILE *f = strcmp(path, "-") ? fopen(path, "r") : stdin;
-    nn_real *x = NULL, *probs = NULL, *row = malloc(sizeof *row * (size_t)(in + 1));
+    int k = nn_model_classes(m), nnames = 0;
+    int regression = nn_model_loss_kind(m) == NN_LOSS_MSE;
+    char **names = cli_model_classes(m, &nnames);
+    if (nnames != k) nnames = 0;
+    nn_real *probs = NULL;
     int *cls = NULL;
-    char *line = NULL;
-    size_t cap = 0, rows = 0, rcap = 0;
-    long lineno = 0;
-    int seen = 0;
-    if (!f) {
-        cli_error("predict: %s: %s", path, strerror(errno));
+    nn_atomic *a = NULL;
+    FILE *f = NULL;
+    nn_dataset *d = read_rows(data, nn_model_inputs(m));
+    if (!d) goto done;
+    /* All rows are predicted before anything is printed, so a failure leaves no partial output. */
+    cls = malloc(sizeof *cls * (size_t)(d->rows ? d->rows : 1));
+    probs = malloc(sizeof *probs * (size_t)(d->rows ? d->rows : 1) * (size_t)k);
+    if (!cls || !probs) {
+        cli_error("predict: out of memory");
         goto done;
     }
-    if (!row) goto nomem;
-    /* All rows are read before anything is printed, so a bad row leaves no partial output. */
-    while (getline(&line, &cap, f) != -1) {
-        lineno++;
-        char *s = line;
-        while (*s == ' ' || *s == '\t') s++;
-        if (!*s || *s == '\n' || *s == '\r' || *s == '#') continue;
-        int bad = 0, n = parse_row(s, row, in + 1, &bad);
-        if (n < 0) {
-            if (!seen++) continue; /* header */
-            cli_error("predict: %s:%ld: column %d is not a number", name, lineno, bad);
+    for (int r = 0; r < d->rows; r += 256) {
+        int n = d->rows - r < 256 ? d->rows - r : 256;
+        if (nn_model_predict(m, d->x + (size_t)r * (size_t)d->cols, n, cls + r, probs + (size_t)r * (size_t)k) != NN_OK) {
+            cli_error("predict: %s", nn_errmsg());
             goto done;
         }
-        seen++;
-        if (n != in && n != in + 1) {
-            cli_error("predict: %s:%ld: row has %d columns; the model takes %d inputs (or %d with a label last)",
-                      name, lineno, n, in, in + 1);
-            goto done;
-        }
-        if (rows == rcap) {
-            rcap = rcap ? 2 * rcap : 256;
-            nn_real *nx = realloc(x, sizeof *x * rcap * (size_t)in);
-            if (!nx) goto nomem;
-            x = nx;
-        }
-        memcpy(x + rows * (size_t)in, row, sizeof *row * (size_t)in);
-        rows++;
     }
-    if (ferror(f)) {
-        cli_error("predict: %s: read error", name);
-        goto done;
-    }
-    if (rows > 0) {
-        cls = malloc(sizeof *cls * rows);
-        probs = malloc(sizeof *probs * rows * (size_t)k);
-        if (!cls || !probs) goto nomem;
-        for (size_t r = 0; r < rows; r += 256) {
-            int n = rows - r < 256 ? (int)(rows - r) : 256;
-            if (nn_model_predict(m, x + r * (size_t)in, n, cls + r, probs + r * (size_t)k) != NN_OK) {
-                cli_error("predict: %s", nn_errmsg());
-                goto done;
-            }
+    if (!(f = cli_output_open(out, &a))) goto done;
+    if (regression) {
+        if (k == 1) fputs("value", f);
+        for (int j = 0; k > 1 && j < k; j++) fprintf(f, "%svalue%d", j ? "," : "", j + 1);
+    } else {
+        fputs(nnames ? "label" : "class", f);
+        for (int j = 0; j < k; j++) {
+            if (nnames) fprintf(f, ",%s", names[j]);
+            else fprintf(f, ",p%d", j);
         }
     }
-    printf("class");
-    for (int j = 0; j < k; j++) printf(",p%d", j);
-    putchar('\n');
-    for (size_t r = 0; r < rows; r++) {
-        printf("%d", cls[r]);
-        for (int j = 0; j < k; j++) printf(",%.6g", (double)probs[r * (size_t)k + (size_t)j]);
-        putchar('\n');
+    fputc('\n', f);
+    for (int r = 0; r < d->rows; r++) {
+        if (!regression) {
+            if (nnames) fputs(names[cls[r]], f);
+            else fprintf(f, "%d", cls[r]);
+        }
+        for (int j = 0; j < k; j++)
+            fprintf(f, "%s%.6g", regression && !j ? "" : ",", (double)probs[(size_t)r * (size_t)k + (size_t)j]);
+        fputc('\n', f);
     }
-    rc = CLI_OK;
-    goto done;
-nomem:
-    cli_error("predict: out of memory");
+    rc = cli_output_close(a) ? CLI_ERR : CLI_OK;
 done:
-    if (f && f != stdin) fclose(f);
-    free(line);
-    free(row);
-    free(x);
+    free(names);
     free(cls);
     free(probs);
+    nn_dataset_free(d);
     nn_model_free(m);
     return rc;
 }

@@ -11,7 +11,8 @@ static const char train_help[] =
     "usage: nnlab train --data D --arch SPEC [options]\n"
     "Train a model on a data set; prints the final scores on stdout:\n"
     "  train_loss=... train_acc=... [val_loss=... val_acc=...]\n\n"
-    "  --data D          bundled data set name (see 'nnlab datasets') or CSV file (features..., label)\n"
+    "  --data D          bundled data set name (see 'nnlab datasets'), CSV file or - (standard input)\n"
+    CLI_DATA_HELP
     "  --arch SPEC       layers, e.g. dense:64,relu,dense:3 (grammar in docs/cli.md)\n"
     "  --loss L          softmax-xent (default), sigmoid-bce or mse\n"
     "  --opt SPEC        optimizer (default " CLI_DEFAULT_OPT "), e.g. adam:lr=0.001\n"
@@ -53,7 +54,8 @@ static const struct option train_opts[] = {
     {"clip-value", required_argument, NULL, OPT_CLIPV}, {"resume", required_argument, NULL, OPT_RESUME},
     {"save", required_argument, NULL, OPT_SAVE},       {"history", required_argument, NULL, OPT_HIST},
     {"threads", required_argument, NULL, OPT_THREADS}, {"quiet", no_argument, NULL, OPT_QUIET},
-    {"help", no_argument, NULL, OPT_HELP},             {NULL, 0, NULL, 0},
+    {"help", no_argument, NULL, OPT_HELP},             CLI_DATA_OPTIONS,
+    {NULL, 0, NULL, 0},
 };
 
 static int write_history(const char *path, const nn_history *h)
@@ -79,8 +81,8 @@ static int check_head(const nn_model *m, nn_loss loss, const nn_dataset *d, cons
     int out = nn_model_outputs(m);
     if (loss == NN_LOSS_SOFTMAX_XENT) {
         if (d->nclasses < 2) {
-            cli_error("train: --loss softmax-xent needs class labels 0..K-1, but %s has real-valued labels "
-                      "(use --loss mse)", data);
+            cli_error("train: --loss softmax-xent needs class labels, but the last column of %s holds real "
+                      "numbers: choose the label column with --label-col, or use --loss mse for regression", data);
             return -1;
         }
         if (out != d->nclasses) {
@@ -286,6 +288,9 @@ static int parse_train_args(int argc, char **argv, train_args *a)
         case OPT_THREADS: bad = cli_parse_int("train", "threads", optarg, 1, 4096, &a->threads); break;
         case OPT_QUIET: cli_quiet = 1; break;
         case OPT_HELP: fputs(train_help, stdout); return CLI_OK;
+        case CLI_OPT_LABEL_COL:
+        case CLI_OPT_DROP_COLS:
+        case CLI_OPT_DELIMITER: bad = cli_data_option("train", c, optarg); break;
         default: return cli_bad_option("train", argv, train_opts);
         }
         if (bad) return CLI_USAGE;
@@ -351,7 +356,13 @@ static int setup_optimizer(train_args *a, train_state *s)
 static int setup_data(train_args *a, train_state *s)
 {
     const run *R = &a->R;
+    char **classes = NULL;
+    /* A resumed run reads labels as the classes it was trained on; a regression target keeps its values. */
+    if (a->resume) classes = cli_use_model_classes(s->m);
+    else if (a->loss == NN_LOSS_MSE) cli_csv.labels = NN_LABELS_VALUES;
     s->d = cli_load_data(R->data);
+    free(classes);
+    cli_csv.classes = NULL;
     if (!s->d) return CLI_ERR;
     nn_dataset *d = s->d;
     if (a->resume) {
@@ -466,8 +477,20 @@ static int finish(train_args *a, train_state *s)
         R->rows = s->d->rows;
         R->cols = s->d->cols;
         R->hash = data_hash(s->d);
-        run_to_meta(R, rec, sizeof rec);
-        if (nn_model_set_meta(s->m, rec) != NN_OK || nn_model_save_with(s->m, s->opt, a->save) != NN_OK) {
+        size_t n = (size_t)run_to_meta(R, rec, sizeof rec) + 1;
+        /* The class names follow the run record, one "class=NAME" line per id, for eval and predict. */
+        for (int k = 0; s->d->class_names && k < s->d->nclasses; k++) n += strlen(s->d->class_names[k]) + 7;
+        char *meta = malloc(n);
+        if (!meta) {
+            cli_error("train: out of memory");
+            return CLI_ERR;
+        }
+        size_t len = strlen(strcpy(meta, rec));
+        for (int k = 0; s->d->class_names && k < s->d->nclasses; k++)
+            len += (size_t)sprintf(meta + len, "class=%s\n", s->d->class_names[k]);
+        nn_status st = nn_model_set_meta(s->m, meta);
+        free(meta);
+        if (st != NN_OK || nn_model_save_with(s->m, s->opt, a->save) != NN_OK) {
             cli_error("train: --save: %s", nn_errmsg());
             return CLI_ERR;
         }

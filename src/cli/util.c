@@ -1,6 +1,8 @@
 /* util.c: what the nnlab subcommands share: messages, option errors, data paths, atomic files, Ctrl-C, progress. */
 #define _POSIX_C_SOURCE 200809L
 #include <dirent.h>
+#include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
@@ -153,24 +155,229 @@ const char *cli_bundled_path(const char *name, char *buf, size_t size)
     return buf;
 }
 
+nn_csv_opts cli_csv = {.header = -1};
+
+int cli_data_option(const char *cmd, int c, const char *arg)
+{
+    switch (c) {
+    case CLI_OPT_LABEL_COL: cli_csv.label = arg; return 0;
+    case CLI_OPT_DROP_COLS: cli_csv.drop = arg; return 0;
+    case CLI_OPT_DELIMITER:
+        if (!strcmp(arg, ",") || !strcmp(arg, "comma")) cli_csv.delimiter = ',';
+        else if (!strcmp(arg, ";") || !strcmp(arg, "semicolon")) cli_csv.delimiter = ';';
+        else if (!strcmp(arg, "\t") || !strcmp(arg, "tab")) cli_csv.delimiter = '\t';
+        else if (!strcmp(arg, " ") || !strcmp(arg, "space")) cli_csv.delimiter = ' ';
+        else {
+            cli_error("%s: --delimiter '%s' is not one of ',' (comma), ';' (semicolon), tab, space", cmd, arg);
+            return -1;
+        }
+        return 0;
+    default: return -1;
+    }
+}
+
+char *cli_read_stdin(size_t *len)
+{
+    size_t cap = 1 << 16, n = 0;
+    char *buf = malloc(cap);
+    while (buf) {
+        n += fread(buf + n, 1, cap - n, stdin);
+        if (n < cap) break;
+        char *b = realloc(buf, cap * 2);
+        if (!b) free(buf);
+        buf = b;
+        cap *= 2;
+    }
+    if (!buf) cli_error("<stdin>: out of memory");
+    else if (ferror(stdin)) {
+        cli_error("<stdin>: read error: %s", strerror(errno));
+        free(buf);
+        buf = NULL;
+    }
+    *len = n;
+    return buf;
+}
+
+char **cli_bundled_names(void)
+{
+    DIR *dp = opendir(cli_data_dir());
+    if (!dp) return NULL;
+    size_t n = 0, bytes = 0;
+    struct dirent *e;
+    while ((e = readdir(dp))) {
+        size_t len = strlen(e->d_name);
+        if (len > 4 && !strcmp(e->d_name + len - 4, ".csv")) {
+            n++;
+            bytes += len - 3;
+        }
+    }
+    char **names = malloc((n + 1) * sizeof *names + bytes);
+    char *s = names ? (char *)(names + n + 1) : NULL;
+    size_t k = 0;
+    rewinddir(dp);
+    while (names && (e = readdir(dp)) && k < n) {
+        size_t len = strlen(e->d_name);
+        if (len <= 4 || strcmp(e->d_name + len - 4, ".csv") || (size_t)(s - (char *)(names + n + 1)) + len - 3 > bytes)
+            continue;
+        memcpy(s, e->d_name, len - 4);
+        s[len - 4] = '\0';
+        names[k++] = s;
+        s += len - 3;
+    }
+    closedir(dp);
+    if (names) {
+        names[k] = NULL;
+        qsort(names, k, sizeof *names, cli_cmp_str);
+    }
+    return names;
+}
+
+int cli_cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+
+const char *cli_data_path(const char *arg, char *buf, size_t size)
+{
+    struct stat st;
+    /* A file in the working directory wins over a bundled set of the same name. */
+    if (stat(arg, &st) == 0) return arg;
+    const char *b = cli_bundled_path(arg, buf, size);
+    if (b) return b;
+    if (strchr(arg, '/') || strchr(arg, '.')) return arg; /* a file name: the reader says why it cannot open it */
+    char **names = cli_bundled_names();
+    const char *near = names ? cli_nearest(arg, (const char *const *)names) : NULL;
+    char hint[128] = "";
+    if (near) snprintf(hint, sizeof hint, "; did you mean '%s'?", near);
+    cli_error("no data file or bundled data set '%s'%s (bundled data sets are in %s; see 'nnlab datasets')", arg,
+              hint, cli_data_dir());
+    free(names);
+    return NULL;
+}
+
+void cli_print_notes(const char *arg, const nn_dataset *d)
+{
+    if (!d->notes || cli_quiet) return;
+    for (const char *s = d->notes; *s;) {
+        const char *nl = strchr(s, '\n');
+        int n = nl ? (int)(nl - s) : (int)strlen(s);
+        fprintf(stderr, "nnlab: note: %s: %.*s\n", strcmp(arg, "-") ? arg : "<stdin>", n, s);
+        s += n + (nl != NULL);
+    }
+}
+
+nn_dataset *cli_read_data(const char *arg, const char *text, size_t len, const char *path)
+{
+    nn_dataset *d = text ? nn_dataset_parse_csv(text, len, "<stdin>", &cli_csv) : nn_dataset_read_csv(path, &cli_csv);
+    if (!d) cli_error("%s", nn_errmsg());
+    else cli_print_notes(arg, d);
+    return d;
+}
+
 nn_dataset *cli_load_data(const char *arg)
 {
     char buf[4096];
-    struct stat st;
-    const char *path = arg;
-    /* A file in the working directory wins over a bundled set of the same name. */
-    if (stat(arg, &st) != 0) {
-        const char *b = cli_bundled_path(arg, buf, sizeof buf);
-        if (b) path = b;
-        else if (!strchr(arg, '/') && !strchr(arg, '.')) {
-            cli_error("no data file or bundled data set '%s' (bundled data sets are in %s; see 'nnlab datasets')",
-                      arg, cli_data_dir());
-            return NULL;
+    if (!strcmp(arg, "-")) {
+        size_t len;
+        char *text = cli_read_stdin(&len);
+        if (!text) return NULL;
+        nn_dataset *d = cli_read_data(arg, text, len, NULL);
+        free(text);
+        return d;
+    }
+    const char *path = cli_data_path(arg, buf, sizeof buf);
+    return path ? cli_read_data(arg, NULL, 0, path) : NULL;
+}
+
+FILE *cli_output_open(const char *path, nn_atomic **a)
+{
+    *a = NULL;
+    return strcmp(path, "-") ? cli_atomic_open(path, a) : stdout;
+}
+
+int cli_output_close(nn_atomic *a)
+{
+    if (a) return cli_atomic_commit(a);
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        cli_error("<stdout>: write error: %s", strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
+/* Levenshtein distance, for "did you mean": names are short, so the quadratic table is small. */
+static size_t edit_distance(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    if (la > 64 || lb > 64) return (size_t)-1;
+    size_t row[65];
+    for (size_t j = 0; j <= lb; j++) row[j] = j;
+    for (size_t i = 1; i <= la; i++) {
+        size_t diag = row[0];
+        row[0] = i;
+        for (size_t j = 1; j <= lb; j++) {
+            size_t up = row[j];
+            size_t sub = diag + (tolower((unsigned char)a[i - 1]) != tolower((unsigned char)b[j - 1]));
+            size_t best = up + 1 < row[j - 1] + 1 ? up + 1 : row[j - 1] + 1;
+            row[j] = sub < best ? sub : best;
+            diag = up;
         }
     }
-    nn_dataset *d = nn_dataset_load_csv(path, -1);
-    if (!d) cli_error("%s", nn_errmsg());
-    return d;
+    return row[lb];
+}
+
+const char *cli_nearest(const char *word, const char *const *names)
+{
+    const char *best = NULL;
+    size_t bd = (size_t)-1;
+    for (; names && *names; names++) {
+        size_t dist = edit_distance(word, *names);
+        if (dist < bd) {
+            bd = dist;
+            best = *names;
+        }
+    }
+    /* A typo is a letter or two in a short word, a third of a longer one: "rellu" -> relu, "iirs" -> iris,
+     * but not "abc" -> elu. */
+    size_t len = strlen(word);
+    size_t most = len <= 3 ? 1 : len / 3 > 2 ? len / 3 : 2;
+    return best && bd > 0 && bd <= most ? best : NULL;
+}
+
+char **cli_model_classes(const nn_model *m, int *n)
+{
+    const char *meta = nn_model_meta(m);
+    size_t bytes = 0;
+    int k = 0;
+    *n = 0;
+    for (const char *s = meta; (s = strstr(s, "\nclass=")); s++) {
+        k++;
+        bytes += strcspn(s + 7, "\n") + 1;
+    }
+    if (!k) return NULL;
+    char **names = malloc((size_t)(k + 1) * sizeof *names + bytes);
+    if (!names) return NULL;
+    char *p = (char *)(names + k + 1);
+    int i = 0;
+    for (const char *s = meta; (s = strstr(s, "\nclass=")); s++) {
+        size_t len = strcspn(s + 7, "\n");
+        memcpy(p, s + 7, len);
+        p[len] = '\0';
+        names[i++] = p;
+        p += len + 1;
+    }
+    names[k] = NULL;
+    *n = k;
+    return names;
+}
+
+char **cli_use_model_classes(const nn_model *m)
+{
+    int n;
+    char **names = cli_model_classes(m, &n);
+    cli_csv.classes = (const char *const *)names;
+    cli_csv.nclasses = n;
+    /* A model without names was trained on labels that were its class ids: a slice of the data holding some
+     * classes only must keep them, not be renumbered. */
+    if (!names) cli_csv.labels = NN_LABELS_IDS;
+    return names;
 }
 
 FILE *cli_atomic_open(const char *path, nn_atomic **a)
