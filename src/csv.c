@@ -377,7 +377,7 @@ static nn_status map_labels(nn_dataset *d, char **lab, const long *lineno, int l
         if (!k || strcmp(u[i], u[k - 1])) u[k++] = u[i];
     if (k < 2 || k > CSV_MAX_CLASS) {
         nn_status st = nn_fail(NN_EFORMAT, "%s: the label column holds %s%s%s: a class label needs 2 to %d distinct "
-                               "values (choose the label with --label-col)", name, k < 2 ? "only the class '" :
+                               "values (is the label another column?)", name, k < 2 ? "only the class '" :
                                "too many distinct texts", k < 2 ? u[0] : "", k < 2 ? "'" : "", CSV_MAX_CLASS);
         free(u);
         return st;
