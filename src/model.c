@@ -255,6 +255,8 @@ nn_status nn_model_build(nn_model *m)
     return nn_model_init(m, m->seed);
 }
 
+static uint64_t rotl64(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
+
 nn_status nn_model_init(nn_model *m, uint64_t seed)
 {
     if (!m->built) {
@@ -273,6 +275,19 @@ nn_status nn_model_init(nn_model *m, uint64_t seed)
     /* The stream for random layers is independent of how many numbers initialisation drew. */
     nn_rng_seed(&m->rng, seed ^ 0x6a09e667f3bcc909ULL);
     memset(m->grads, 0, m->nparams * sizeof(nn_real));
+    return NN_OK;
+}
+
+nn_status nn_model_fork_noise(nn_model *m, unsigned stream)
+{
+    if (!m) return nn_fail(NN_EINVAL, "nn_model_fork_noise: NULL model");
+    /* Building seeds the stream, so it must come first or it would undo the fork. */
+    nn_status s = nn_model_build(m);
+    if (s != NN_OK || stream == 0) return s;
+    /* Seeding from the state mixed with the stream number gives streams that are unrelated to each other
+     * and to stream 0, whatever state a loaded model brings. */
+    uint64_t seed = m->rng.s[0] ^ rotl64(m->rng.s[1], 17) ^ rotl64(m->rng.s[2], 31) ^ rotl64(m->rng.s[3], 47);
+    nn_rng_seed(&m->rng, seed ^ (0x9e3779b97f4a7c15ULL * (uint64_t)stream));
     return NN_OK;
 }
 

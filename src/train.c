@@ -43,6 +43,7 @@ nn_fit_opts nn_fit_defaults(void)
     o.epochs = 10;
     o.batch_size = 32;
     o.shuffle = 1;
+    o.workers = 1;
     return o;
 }
 
@@ -95,24 +96,70 @@ static int all_finite(const nn_real *v, size_t n)
     return !bad;
 }
 
-/* One step; the update is skipped (and NN_ENONFINITE returned) when the loss or a gradient is not finite,
- * so the parameters stay at their last finite values. */
-static nn_status step(nn_model *m, nn_optim *o, const nn_real *x, const nn_real *y, int rows,
-                      const nn_fit_opts *opt, double *loss, int *correct)
+/* Forward, loss and backward of rows samples, penalties added: the gradient in m->grads, the loss in *loss. */
+static nn_status gradient(nn_model *m, const nn_real *x, const nn_real *y, int rows, const nn_fit_opts *opt,
+                          double *loss, int *correct)
 {
-    double l;
     nn_status s = nn_model_forward(m, x, rows, 1, NULL);        /* x: (rows, inputs) -> (rows, outputs) */
-    if (s == NN_OK) s = nn_model_loss(m, y, &l, correct);      /* y: (rows); dL/dout: (rows, outputs) */
+    if (s == NN_OK) s = nn_model_loss(m, y, loss, correct);    /* y: (rows); dL/dout: (rows, outputs) */
     if (s != NN_OK) return s;
     nn_model_zero_grad(m);                                     /* grads: (nparams) */
     if ((s = nn_model_backward(m)) != NN_OK) return s;         /* grads += dL/dparams */
-    l += penalise(m, opt ? opt->l1 : 0, opt ? opt->l2 : 0);
-    if (loss) *loss = l;
+    *loss += penalise(m, opt ? opt->l1 : 0, opt ? opt->l2 : 0);
+    return NN_OK;
+}
+
+/* The update from the gradient in m->grads; skipped (and NN_ENONFINITE returned) when the loss or a gradient
+ * is not finite, so the parameters stay at their last finite values. */
+static nn_status update(nn_model *m, nn_optim *o, const nn_fit_opts *opt, double l)
+{
     if (!isfinite(l)) return nn_fail(NN_ENONFINITE, "the loss is %g", l);
     if (!all_finite(m->grads, m->nparams)) return nn_fail(NN_ENONFINITE, "a gradient is not finite (loss %g)", l);
     if (opt && opt->clip_value > 0) nn_clip_grad_value(m->grads, m->nparams, opt->clip_value);
     if (opt && opt->clip_norm > 0) nn_clip_grad_norm(m->grads, m->nparams, opt->clip_norm);
     return nn_optim_step(o, m->params, m->grads, m->nparams);
+}
+
+static nn_status step(nn_model *m, nn_optim *o, const nn_real *x, const nn_real *y, int rows,
+                      const nn_fit_opts *opt, double *loss, int *correct)
+{
+    double l = 0;
+    nn_status s = gradient(m, x, y, rows, opt, &l, correct);
+    if (loss) *loss = l;
+    return s != NN_OK ? s : update(m, o, opt, l);
+}
+
+/* Counters a data-parallel step sums over the workers with the gradient. */
+enum { DP_LOSS, DP_CORRECT, DP_FAILED, DP_STOP, DP_NSUMS };
+
+/* One data-parallel step: this worker's rows of a global batch of n rows. Each worker weights its mean
+ * gradient and loss by its share rows / n, so that their sum is the global batch's mean; a worker with no
+ * rows (n below the worker count) adds zeros. Failures and stop requests travel with the sums, so every
+ * worker leaves the loop at the same batch and none waits in a reduction the others never reach.
+ * *stop: in, this worker's request; out, whether any worker asked. */
+static nn_status dp_step(nn_model *m, nn_optim *o, const nn_real *x, const nn_real *y, int rows, int n,
+                         const nn_fit_opts *op, double *loss, int *correct, int *stop)
+{
+    double l = 0;
+    int c = 0;
+    nn_status s = rows > 0 ? gradient(m, x, y, rows, op, &l, &c) : NN_OK;
+    nn_real share = (nn_real)rows / (nn_real)n;
+    if (rows == 0 || s != NN_OK) {
+        memset(m->grads, 0, m->nparams * sizeof *m->grads);
+        l = 0, c = 0;
+    } else if (share != 1) {
+        for (size_t i = 0; i < m->nparams; i++) m->grads[i] *= share;
+    }
+    double sums[DP_NSUMS] = {[DP_LOSS] = l * share, [DP_CORRECT] = c, [DP_FAILED] = s != NN_OK,
+                             [DP_STOP] = *stop};
+    if (op->reduce(m->grads, m->nparams, sums, DP_NSUMS, op->reduce_user))
+        return nn_fail(NN_EIO, "the gradient reduction over %d workers failed", op->workers);
+    if (s != NN_OK) return s;
+    if (sums[DP_FAILED] > 0) return nn_fail(NN_EIO, "another worker failed (its message is on its stderr)");
+    *loss = sums[DP_LOSS];
+    *correct = (int)sums[DP_CORRECT];
+    *stop = sums[DP_STOP] > 0;
+    return update(m, o, op, *loss);
 }
 
 nn_status nn_train_step(nn_model *m, nn_optim *o, const nn_real *x, const nn_real *y, int rows, double *loss)
@@ -144,6 +191,26 @@ nn_status nn_evaluate(nn_model *m, const nn_dataset *d, int batch_size, double *
     return NN_OK;
 }
 
+/* The mean of a and b over the workers. */
+static nn_status dp_mean(const nn_fit_opts *op, double *a, double *b)
+{
+    double sums[2] = {*a / op->workers, *b / op->workers};
+    if (op->reduce(NULL, 0, sums, 2, op->reduce_user))
+        return nn_fail(NN_EIO, "the reduction over %d workers failed", op->workers);
+    *a = sums[0], *b = sums[1];
+    return NN_OK;
+}
+
+/* *flag becomes 1 on every worker if it was nonzero on any. */
+static nn_status dp_any(const nn_fit_opts *op, int *flag)
+{
+    double sum = *flag != 0;
+    if (op->reduce(NULL, 0, &sum, 1, op->reduce_user))
+        return nn_fail(NN_EIO, "the reduction over %d workers failed", op->workers);
+    *flag = sum > 0;
+    return NN_OK;
+}
+
 static nn_status check_fit(const nn_model *m, const nn_dataset *d, const nn_fit_opts *o)
 {
     if (d->cols != m->inputs)
@@ -170,26 +237,41 @@ nn_status nn_fit(nn_model *m, nn_optim *o, const nn_dataset *d, const nn_fit_opt
     if (!m || !o || !d) return nn_fail(NN_EINVAL, "nn_fit: NULL model, optimizer or data");
     nn_fit_opts def = nn_fit_defaults();
     const nn_fit_opts *op = opts ? opts : &def;
+    if ((op->reduce || op->workers > 1) && (op->rank < 0 || op->rank >= op->workers || !op->reduce))
+        return nn_fail(NN_EINVAL, "worker %d of %d is not a valid data-parallel setting (a reduce function is "
+                       "needed for more than one worker)", op->rank, op->workers);
     nn_status s = check_fit(m, d, op);
-    if (s != NN_OK || (s = nn_model_build(m)) != NN_OK) return s;
-
+    if (s == NN_OK) s = nn_model_build(m);
     int bs = op->batch_size < d->rows ? op->batch_size : d->rows;
-    int nb = (d->rows + bs - 1) / bs;
-    if (op->initial_batch >= nb)
-        return nn_fail(NN_EINVAL, "initial batch %d is not in [0, %d) (batches per epoch)", op->initial_batch, nb);
-    int *idx = nn_malloc((size_t)d->rows * sizeof *idx);
-    nn_real *xb = nn_malloc((size_t)bs * d->cols * sizeof *xb), *yb = nn_malloc((size_t)bs * sizeof *yb);
-    nn_epoch_stats *ep = hist ? nn_calloc((size_t)op->epochs, sizeof *ep) : NULL;
-    if (!idx || !xb || !yb || (hist && !ep)) {
+    int nb = bs > 0 ? (d->rows + bs - 1) / bs : 0;
+    if (s == NN_OK && op->initial_batch >= nb)
+        s = nn_fail(NN_EINVAL, "initial batch %d is not in [0, %d) (batches per epoch)", op->initial_batch, nb);
+    int *idx = NULL;
+    nn_real *xb = NULL, *yb = NULL;
+    nn_epoch_stats *ep = NULL;
+    if (s == NN_OK) {
+        idx = nn_malloc((size_t)d->rows * sizeof *idx);
+        xb = nn_malloc((size_t)bs * d->cols * sizeof *xb), yb = nn_malloc((size_t)bs * sizeof *yb);
+        ep = hist ? nn_calloc((size_t)op->epochs, sizeof *ep) : NULL;
+        if (!idx || !xb || !yb || (hist && !ep)) s = NN_ENOMEM;
+    }
+    /* Workers agree to start, so that one with bad data fails them all instead of leaving them waiting. */
+    int failed = s != NN_OK;
+    if (op->reduce) {
+        nn_status r = dp_any(op, &failed);
+        if (s == NN_OK && r != NN_OK) s = r;
+        else if (s == NN_OK && failed) s = nn_fail(NN_EIO, "another worker failed (its message is on its stderr)");
+    }
+    if (s != NN_OK) {
         free(idx), free(xb), free(yb), free(ep);
-        return NN_ENOMEM;
+        return s;
     }
     if (hist) hist->epochs = ep;
     for (int i = 0; i < d->rows; i++) idx[i] = i;
     nn_rng rng;
     nn_rng_seed(&rng, op->seed);
     double best = INFINITY;
-    int since_best = 0;
+    int since_best = 0, stop_next = 0;
     sig_atomic_t stops_at_start = stop_requests;
 
     /* Replaying the skipped epochs' shuffles puts the generator where an uninterrupted run had it. */
@@ -203,14 +285,19 @@ nn_status nn_fit(nn_model *m, nn_optim *o, const nn_dataset *d, const nn_fit_opt
         int rows_done = 0;
         for (int b = e == op->initial_epoch ? op->initial_batch : 0; b < nb; b++) {
             int start = b * bs, n = d->rows - start < bs ? d->rows - start : bs, c = 0;
+            /* This worker's contiguous share of the batch: all of it in a plain run. */
+            int lo = op->reduce ? (int)((long)n * op->rank / op->workers) : 0;
+            int hi = op->reduce ? (int)((long)n * (op->rank + 1) / op->workers) : n;
             /* Gathering the batch into one contiguous block keeps the products on contiguous rows. */
-            for (int r = 0; r < n; r++) {
+            for (int r = lo; r < hi; r++) {
                 int i = idx[start + r];
-                memcpy(xb + (size_t)r * d->cols, d->x + (size_t)i * d->cols, (size_t)d->cols * sizeof *xb);
-                yb[r] = d->y[i];
+                memcpy(xb + (size_t)(r - lo) * d->cols, d->x + (size_t)i * d->cols, (size_t)d->cols * sizeof *xb);
+                yb[r - lo] = d->y[i];
             }
             double l = 0;
-            s = step(m, o, xb, yb, n, op, &l, &c);
+            int stop = stop_requests != stops_at_start || stop_next;
+            s = op->reduce ? dp_step(m, o, xb, yb, hi - lo, n, op, &l, &c, &stop)
+                           : step(m, o, xb, yb, n, op, &l, &c);
             if (s != NN_OK) {
                 nn_fail_prefix(s, "epoch %d, batch %d", e + 1, b + 1);
                 break;
@@ -218,10 +305,14 @@ nn_status nn_fit(nn_model *m, nn_optim *o, const nn_dataset *d, const nn_fit_opt
             total += l * n;
             ok += c;
             rows_done += n;
-            if ((op->on_batch && op->on_batch(e, b, nb, l, op->user)) || stop_requests != stops_at_start) {
+            /* A data-parallel run stops where every worker agreed to (the step's sums); a callback's request
+             * joins the next step's. */
+            int asked = op->on_batch && op->on_batch(e, b, nb, l, op->user);
+            if (op->reduce ? stop : asked || stop_requests != stops_at_start) {
                 s = nn_fail(NN_EINTR, "training stopped at epoch %d, batch %d", e + 1, b + 1);
                 break;
             }
+            stop_next = asked;
         }
         if (s != NN_OK && s != NN_EINTR) break;
         if (!rows_done) break;
@@ -229,6 +320,9 @@ nn_status nn_fit(nn_model *m, nn_optim *o, const nn_dataset *d, const nn_fit_opt
         if (op->val) {
             nn_status v = nn_evaluate(m, op->val, 0, &st.val_loss, &st.val_acc);
             if (v != NN_OK) { s = v; break; }
+            /* Workers agree on the validation result, so early stopping decides the same everywhere (batch
+             * normalisation's running statistics are each worker's own). */
+            if (op->reduce && (v = dp_mean(op, &st.val_loss, &st.val_acc)) != NN_OK) { s = v; break; }
         }
         st.seconds = now() - t0;
         if (hist) ep[hist->n++] = st;
@@ -241,7 +335,9 @@ nn_status nn_fit(nn_model *m, nn_optim *o, const nn_dataset *d, const nn_fit_opt
             since_best++;
         }
         if (s == NN_EINTR) break;
-        if (op->on_epoch && op->on_epoch(&st, op->user)) {
+        int asked = op->on_epoch && op->on_epoch(&st, op->user);
+        if (op->reduce && (s = dp_any(op, &asked)) != NN_OK) break;
+        if (asked) {
             s = nn_fail(NN_EINTR, "training stopped after epoch %d", e + 1);
             break;
         }

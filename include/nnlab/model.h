@@ -67,6 +67,10 @@ int nn_model_spec(const nn_model *m, char *buf, size_t size);
 
 /* (Re-)initialise every parameter and state from seed (initialisers chosen when layers were added). */
 nn_status nn_model_init(nn_model *m, uint64_t seed);
+/* Give worker `stream` of a data-parallel run its own noise for dropout and RReLU: derives a new stream from
+ * the current one (stream 0 keeps it, so one worker equals a plain run). Builds the model if needed.
+ * Errors: NN_EINVAL for NULL m; as nn_model_build. */
+nn_status nn_model_fork_noise(nn_model *m, unsigned stream);
 
 int nn_model_inputs(const nn_model *m);
 int nn_model_outputs(const nn_model *m);

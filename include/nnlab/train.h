@@ -35,6 +35,11 @@ typedef int (*nn_epoch_fn)(const nn_epoch_stats *s, void *user);
 /* Called after each batch (for progress display); a nonzero return stops training after this batch. */
 typedef int (*nn_batch_fn)(int epoch, int batch, int nbatches, double loss, void *user);
 
+/* Data-parallel reduction (docs/distributed.md): sums v[0..n) and sums[0..nsums) over all workers, in place
+ * and identically on every worker (an allreduce); returns 0, or nonzero when the reduction itself failed.
+ * nn_fit calls it once per batch and once per epoch, on every worker in the same order. */
+typedef int (*nn_reduce_fn)(nn_real *v, size_t n, double *sums, int nsums, void *user);
+
 typedef struct nn_fit_opts {
     int epochs;           /* default 10: train until this epoch count is reached */
     int initial_epoch;    /* default 0: epoch to start at (as Keras); resuming a run started with the same
@@ -54,6 +59,15 @@ typedef struct nn_fit_opts {
     nn_epoch_fn on_epoch;
     nn_batch_fn on_batch;
     void *user;
+    /* Data-parallel training, with reduce set: `workers` processes each run nn_fit with the same model,
+     * optimizer, data, seed and options; worker `rank` (0..workers-1) trains on its contiguous share of every
+     * batch of batch_size rows, and reduce sums the gradients (weighted by rows) and the counters over the
+     * workers, so that all apply the same update and report the global batch's loss and accuracy. Validation
+     * results are averaged over the workers. Without reduce (default) the run is plain. libnnlab_mpi fills
+     * these fields for MPI (nnlab/mpi.h). */
+    int workers, rank;
+    nn_reduce_fn reduce;
+    void *reduce_user;
 } nn_fit_opts;
 
 /* The defaults above. */
@@ -63,7 +77,8 @@ nn_fit_opts nn_fit_defaults(void);
  * batch (NN_EINTR). A non-finite loss or gradient stops it with NN_ENONFINITE, a message naming the epoch and
  * batch, and the parameters of the last finite step. hist (optional) receives the epochs run, also on error.
  * Errors: NN_ESHAPE if train (or val) columns differ from the model inputs, NN_EINVAL without a loss head
- * or for bad options. */
+ * or for bad options; data-parallel: NN_EIO when the reduction fails or another worker failed (its own
+ * message is on that worker). */
 nn_status nn_fit(nn_model *m, nn_optim *o, const nn_dataset *train, const nn_fit_opts *opts, nn_history *hist);
 /* Frees the history's array (not the struct); NULL is fine. */
 void nn_history_free(nn_history *h);
