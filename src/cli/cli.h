@@ -34,6 +34,21 @@ void cli_error(const char *fmt, ...)
 #endif
     ;
 
+/* The message of the last cli_error ("" if none). */
+const char *cli_last_error(void);
+
+/* nnlab under mpirun (src/cli/dist.c; docs/distributed.md). cli_dist_init starts MPI when an MPI launcher
+ * started the process (else nothing: one rank of one) and silences stdout and progress on ranks above 0;
+ * -1 if MPI fails. cli_dist_fit_opts makes nn_fit data-parallel over the ranks (0, or -1 on error).
+ * cli_dist_all_ok: a collective; 1 if ok on every rank, else 0, rank 0 printing the failing rank's last
+ * cli_error message. cli_dist_finish ends MPI. */
+int cli_dist_init(int *argc, char ***argv);
+void cli_dist_finish(void);
+int cli_dist_rank(void);
+int cli_dist_size(void);
+int cli_dist_fit_opts(nn_fit_opts *o, nn_model *m);
+int cli_dist_all_ok(int ok);
+
 /* Set by --quiet: no progress output. */
 extern int cli_quiet;
 

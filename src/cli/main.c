@@ -42,13 +42,11 @@ static void list_commands(char *buf, size_t size)
         len += (size_t)snprintf(buf + len, size - len, "%s%s", i ? ", " : "", commands[i].name);
 }
 
-int main(int argc, char **argv)
+/* Commands that split their work over the ranks of an MPI run; the others run on rank 0 alone. */
+static int distributed(const char *cmd) { return !strcmp(cmd, "train"); }
+
+static int dispatch(int argc, char **argv)
 {
-    /* Before anything else runs: a restart with the right kernels keeps argv, so the child sees
-     * --verbose too and NNLAB_BLAS_REEXEC stops it from restarting again. */
-    int verbose = argc > 1 && !strcmp(argv[1], "--verbose");
-    if (nn_blas_reexec_best(argv, verbose ? stderr : NULL) != NN_OK) cli_error("%s", nn_errmsg());
-    if (verbose) argc--, argv++;
     char names[256];
     list_commands(names, sizeof names);
     if (argc < 2) {
@@ -76,9 +74,26 @@ int main(int argc, char **argv)
         return CLI_OK;
     }
     for (int i = 0; i < NCOMMANDS; i++)
-        if (!strcmp(cmd, commands[i].name)) return commands[i].run(argc - 1, argv + 1);
+        if (!strcmp(cmd, commands[i].name))
+            return cli_dist_rank() == 0 || distributed(cmd) ? commands[i].run(argc - 1, argv + 1) : CLI_OK;
     if (cmd[0] == '-') cli_error("unknown option '%s' (valid: --help, --version)", cmd);
     else cli_error("unknown command '%s' (valid: %s)", cmd, names);
     fprintf(stderr, "Try 'nnlab --help'.\n");
     return CLI_USAGE;
+}
+
+int main(int argc, char **argv)
+{
+    /* Before anything else runs: a restart with the right kernels keeps argv, so the child sees
+     * --verbose too and NNLAB_BLAS_REEXEC stops it from restarting again. */
+    int verbose = argc > 1 && !strcmp(argv[1], "--verbose");
+    if (nn_blas_reexec_best(argv, verbose ? stderr : NULL) != NN_OK) cli_error("%s", nn_errmsg());
+    if (verbose) argc--, argv++;
+    if (cli_dist_init(&argc, &argv)) {
+        cli_error("cannot start MPI");
+        return CLI_ERR;
+    }
+    int rc = dispatch(argc, argv);
+    cli_dist_finish();
+    return rc;
 }

@@ -444,6 +444,10 @@ static int fit(train_args *a, train_state *s)
     fo.on_batch = watch_batch;
     fo.on_epoch = watch_epoch;
     fo.user = w;
+    if (cli_dist_fit_opts(&fo, s->m)) {
+        cli_error("train: MPI: cannot set up data-parallel training");
+        return CLI_ERR;
+    }
     cli_install_sigint();
     s->st = nn_fit(s->m, s->opt, s->tr, &fo, &s->hist);
     cli_progress_end();
@@ -451,7 +455,7 @@ static int fit(train_args *a, train_state *s)
         cli_error("train: %s", nn_errmsg());
         if (s->st == NN_ENONFINITE) diagnose(s, 1);
         /* The history of a diverged run is what explains it; the model itself is not worth keeping. */
-        if (a->hist_path && s->hist.n > 0) write_history(a->hist_path, &s->hist);
+        if (a->hist_path && s->hist.n > 0 && cli_dist_rank() == 0) write_history(a->hist_path, &s->hist);
         return s->st == NN_EINVAL || s->st == NN_ESHAPE ? CLI_USAGE : CLI_ERR;
     }
     /* A finished epoch (or early stop) continues at the next epoch; a stop inside one at the next batch. */
@@ -472,6 +476,8 @@ static int fit(train_args *a, train_state *s)
 static int finish(train_args *a, train_state *s)
 {
     run *R = &a->R;
+    /* Every rank holds the same parameters; rank 0 writes them. */
+    if (cli_dist_rank() > 0) a->save = a->hist_path = NULL;
     if (a->save) {
         char rec[4096];
         R->rows = s->d->rows;
@@ -523,8 +529,11 @@ int cmd_train(int argc, char **argv)
     train_state s = {0};
     if ((rc = setup_optimizer(&a, &s)) == CLI_OK) {
         if (a.threads > 0) nn_set_threads(a.threads);
-        if ((rc = setup_data(&a, &s)) == CLI_OK && (rc = fit(&a, &s)) == CLI_OK) rc = finish(&a, &s);
+        rc = setup_data(&a, &s);
     }
+    /* Under mpirun every rank gets here: one that could not read its data stops them all. */
+    if (!cli_dist_all_ok(rc == CLI_OK) && rc == CLI_OK) rc = CLI_ERR;
+    if (rc == CLI_OK && (rc = fit(&a, &s)) == CLI_OK) rc = finish(&a, &s);
     train_free(&s);
     return rc;
 }

@@ -30,16 +30,19 @@ static void close_bar(void)
     }
 }
 
+static char last_error[1024];
+
 void cli_error(const char *fmt, ...)
 {
     va_list ap;
     close_bar();
-    fputs("nnlab: ", stderr);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    vsnprintf(last_error, sizeof last_error, fmt, ap);
     va_end(ap);
-    fputc('\n', stderr);
+    fprintf(stderr, "nnlab: %s\n", last_error);
 }
+
+const char *cli_last_error(void) { return last_error; }
 
 int cli_bad_option(const char *cmd, char **argv, const struct option *opts)
 {

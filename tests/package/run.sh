@@ -14,4 +14,10 @@ cc -std=c11 -o "$work/consumer-pc" "$here/consumer.c" $(pkg-config --cflags --li
 cmake -S "$here" -B "$work/build" -DCMAKE_PREFIX_PATH="$work/prefix" >/dev/null
 cmake --build "$work/build" >/dev/null
 "$work/build/consumer"
+if [ -f "$libdir/nnlab_mpi.pc" ] && command -v mpirun >/dev/null; then
+  cc -std=c11 -o "$work/mpi-pc" "$here/../../examples/mpi_train.c" $(pkg-config --cflags --libs nnlab_mpi)
+  root=; [ "$(id -u)" = 0 ] && root=--allow-run-as-root
+  ASAN_OPTIONS=detect_leaks=0 timeout 120 mpirun --oversubscribe $root -np 2 "$work/mpi-pc" | grep -q '^2 ranks:'
+  echo "package: nnlab_mpi consumer built through pkg-config and ran on 2 ranks"
+fi
 echo "package: pkg-config and find_package consumers built and ran"
