@@ -74,6 +74,19 @@ static cmp_task *open_task(const cmp_settings *o, int k, const cmp_act_list *act
     return cmp_task_new(&so, name, o->data ? o->data : suite[k].name, *d, acts, vars, dir, rc);
 }
 
+/* Runs are independent: parallelism comes from training several at once, so each product runs on one thread
+ * (OpenBLAS threads on top would only compete for the same cores). Returns the number of runs trained at once. */
+static int choose_workers(int threads)
+{
+    int workers = threads;
+    if (workers <= 0) {
+        nn_set_threads(0);
+        workers = nn_get_threads();
+    }
+    nn_set_threads(1);
+    return workers < 1 ? 1 : workers;
+}
+
 int cmd_compare(int argc, char **argv)
 {
     cmp_settings o;
@@ -86,15 +99,7 @@ int cmd_compare(int argc, char **argv)
     rc = check_lists(&o, &acts, &vars);
     if (rc != CLI_OK) goto out;
 
-    /* Runs are independent: parallelism comes from training several at once, so each product runs on one
-     * thread (OpenBLAS threads on top would only compete for the same cores). */
-    int workers = o.threads;
-    if (workers <= 0) {
-        nn_set_threads(0);
-        workers = nn_get_threads();
-    }
-    if (workers < 1) workers = 1;
-    nn_set_threads(1);
+    int workers = choose_workers(o.threads);
     cmp_stop_flag = 0;
     cmp_install_sigint();
 

@@ -22,9 +22,14 @@ typedef struct cmp_settings {
     int epochs_set, acts_set, seeds_set, tmpl_set, opt_set; /* given on the command line */
     int tune;            /* --tune-lr: 1 on, 0 off, -1 default (on for the suite) */
     int tune_seeds;
+    int probe_init;      /* measure every layer at initialisation too (--lesson) */
     uint64_t seed0;      /* the first seed (1; CMP_TUNE_SEED0 for tuning tasks) */
     double val, target;
 } cmp_settings;
+
+/* --lesson deep: the depth and width of its MLP. */
+#define CMP_DEEP_LAYERS 16
+#define CMP_DEEP_WIDTH 64
 
 /* Parses compare's command line into *o (defaults first). CLI_OK; CLI_OK with *help set after printing
  * --help; or CLI_USAGE after printing the error. */
@@ -106,6 +111,9 @@ int cmp_opt_with_lr(const char *spec, double lr, char *buf, size_t size);
  * optimizer, lr and tuning results. CLI_OK, or CLI_ERR / CLI_USAGE (printed). */
 int cmp_tune(cmp_task *t, const cmp_settings *o, const cmp_act_list *acts, const variant_list *vars,
              const nn_dataset *d, int workers);
+
+/* The depth lesson's charts (probe_init): per measure CMP_D_*, at initialisation and after training. */
+int cmp_write_depth_charts(const cmp_task *t, char (*bases)[4300], int *nb);
 
 /* n NaNs (at least one element), or NULL. */
 double *cmp_new_reals(int n);

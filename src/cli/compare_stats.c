@@ -69,6 +69,26 @@ static void mean_curves(const cmp_task *t, cmp_act *A)
     }
 }
 
+/* The depth lesson's per-layer measures, averaged over the counted runs, at initialisation and after training. */
+static void depth_means(const cmp_task *t, cmp_act *A)
+{
+    for (int w = 0; w < 2; w++)
+        for (int k = 0; k < CMP_NDEPTH; k++) {
+            int nl = k == CMP_D_GRAD ? t->ndense : t->nhid;
+            for (int l = 0; l < nl; l++) {
+                double sum = 0;
+                int n = 0;
+                for (int s = 0; s < t->nseeds; s++) {
+                    const cmp_run *r = &A->runs[s];
+                    const cmp_layers *L = w ? &r->after : &r->init;
+                    const double *v = k == CMP_D_MEAN ? L->mean : k == CMP_D_STD ? L->std : k == CMP_D_DEAD ? L->dead : L->grad;
+                    if (cmp_run_counts(r) && isfinite(v[l])) sum += v[l], n++;
+                }
+                A->depth[w][k][l] = n ? sum / n : NAN;
+            }
+        }
+}
+
 static void count_runs(cmp_task *t, cmp_act *A)
 {
     A->nruns = A->ok = A->reached = A->diverged = A->incomplete = A->flagged = 0;
@@ -113,6 +133,11 @@ int cmp_aggregate(cmp_task *t)
         for (int h = 0; h < t->nhid; h++) {
             STAT(h_mean[h], r->after.mean[h]);
             STAT(h_std[h], r->after.std[h]);
+        }
+        if (t->probe_init) {
+            STAT(grad_ratio_init, r->init.grad_ratio);
+            STAT(dead_init, r->init.dead_all);
+            depth_means(t, A);
         }
 #undef STAT
         mean_curves(t, A);

@@ -102,6 +102,8 @@ void cmp_task_free(cmp_task *t)
             layers_free(&A->runs[s].after);
             layers_free(&A->runs[s].init);
         }
+        for (int w = 0; w < 2; w++)
+            for (int k = 0; k < CMP_NDEPTH; k++) free(A->depth[w][k]);
         free(A->runs), free(A->h_mean), free(A->h_std), free(A->tune_lr), free(A->tune_acc), free(A->tune_loss);
         free(A->curve_val_loss), free(A->curve_val_acc), free(A->curve_loss), free(A->curve_acc);
     }
@@ -172,6 +174,9 @@ static int alloc_runs(cmp_task *t, uint64_t seed0)
             !(A->curve_val_acc = cmp_new_reals(ne)) || !(A->curve_loss = cmp_new_reals(ne)) ||
             !(A->curve_acc = cmp_new_reals(ne)))
             return -1;
+        for (int w = 0; w < 2; w++)
+            for (int k = 0; k < CMP_NDEPTH; k++)
+                if (!(A->depth[w][k] = cmp_new_reals(k == CMP_D_GRAD ? t->ndense : nh))) return -1;
         for (int s = 0; s < t->nseeds; s++) {
             cmp_run *r = &A->runs[s];
             r->seed = seed0 + (uint64_t)s;
@@ -196,6 +201,7 @@ cmp_task *cmp_task_new(const cmp_settings *o, const char *name, const char *data
     t->arch_template = o->tmpl, t->opt_spec = o->opt, t->variants = o->variants;
     t->act = o->variants && acts->n == 1 ? acts->spec[0] : NULL;
     t->epochs = o->epochs, t->batch = o->batch, t->nseeds = o->seeds;
+    t->probe_init = o->probe_init;
     t->val = o->val, t->target = o->target;
     t->nacts = acts->n * vars->n;
     t->nhid = t->ndense = -1;

@@ -123,6 +123,7 @@ int cmp_tune(cmp_task *t, const cmp_settings *o, const cmp_act_list *acts, const
     so.seeds = o->tune_seeds;
     so.epochs = (t->epochs + 1) / 2;
     so.seed0 = CMP_TUNE_SEED0;
+    so.probe_init = 0;
     char name[160];
     snprintf(name, sizeof name, "%s (tuning lr)", t->name);
     if (expand(o, vars, given, ngiven, &ex, &ngrid) != CLI_OK) {

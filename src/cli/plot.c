@@ -154,6 +154,32 @@ static void gp_png(FILE *f, int w, int h)
             w, h, w, h);
 }
 
+/* The plot command: one line per kept series (data blocks in order), then the marks of each series that has some,
+ * as crosses in the series' colour, the first titled marks_title. */
+static void gp_plot_lines(FILE *f, const char *name, const cli_series *s, int ns, const char *keep, const cli_series *marks,
+                          const char *marks_title)
+{
+    char dat[1100];
+    int k = 0, titled = 0;
+    snprintf(dat, sizeof dat, "%s.dat", name);
+    fputs("plot ", f);
+    for (int i = 0; i < ns; i++) {
+        if (!keep[i]) continue;
+        if (k) fputs(", \\\n     ", f);
+        if (k == 0) gp_str(f, dat);
+        else fputs("''", f);
+        fprintf(f, " index %d using 1:2 with lines ls %d title ", k++, i + 1);
+        gp_str(f, s[i].title ? s[i].title : "");
+    }
+    for (int i = 0; marks && i < ns; i++) {
+        if (!keep[i] || marks[i].n <= 0) continue;
+        fprintf(f, ", \\\n     '' index %d using 1:2 with points ls %d pt 2 ps 1.6 lw 2 ", k++, i + 1);
+        if (titled++ || !marks_title) fputs("notitle", f);
+        else fputs("title ", f), gp_str(f, marks_title);
+    }
+    fputc('\n', f);
+}
+
 int cli_plot_lines_opts(const char *base, const char *title, const char *xlabel, const char *ylabel,
                         const cli_series *s, int ns, const cli_plot_opts *o)
 {
@@ -190,6 +216,12 @@ int cli_plot_lines_opts(const char *base, const char *title, const char *xlabel,
         }
         fputs("\n\n", f);
     }
+    for (int i = 0; o && o->marks && i < ns; i++) {
+        if (!keep[i] || o->marks[i].n <= 0) continue;
+        fprintf(f, "# %s: marks\n", s[i].title ? s[i].title : "");
+        for (int j = 0; j < o->marks[i].n; j++) fprintf(f, "%.9g %.9g\n", o->marks[i].x[j], o->marks[i].y[j]);
+        fputs("\n\n", f);
+    }
     if (cli_atomic_commit(tmp)) goto fail;
 
     f = open_part(base, ".gp", path, sizeof path, &tmp);
@@ -205,19 +237,7 @@ int cli_plot_lines_opts(const char *base, const char *title, const char *xlabel,
     if (nkeep == 0) {
         fputs("set label 'no data' at graph 0.5, 0.5 center\nplot [0:1] NaN notitle\n", f);
     } else {
-        char dat[1100];
-        snprintf(dat, sizeof dat, "%s.dat", name);
-        fputs("plot ", f);
-        for (int i = 0, k = 0; i < ns; i++) {
-            if (!keep[i]) continue;
-            if (k) fputs(", \\\n     ", f);
-            if (k == 0) gp_str(f, dat);
-            else fputs("''", f);
-            fprintf(f, " index %d using 1:2 with lines ls %d title ", k, i + 1);
-            gp_str(f, s[i].title ? s[i].title : "");
-            k++;
-        }
-        fputc('\n', f);
+        gp_plot_lines(f, name, s, ns, keep, o ? o->marks : NULL, o ? o->marks_title : NULL);
     }
     gp_png(f, 900, 520);
     if (cli_atomic_commit(tmp)) goto fail;
@@ -232,7 +252,7 @@ fail:
 int cli_plot_lines(const char *base, const char *title, const char *xlabel, const char *ylabel,
                    const cli_series *s, int ns)
 {
-    cli_plot_opts o = {0, 1};
+    cli_plot_opts o = {.logy = 0, .render = 1};
     return cli_plot_lines_opts(base, title, xlabel, ylabel, s, ns, &o);
 }
 

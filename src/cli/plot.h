@@ -8,6 +8,8 @@
 typedef struct cli_plot_opts {
     int logy;   /* logarithmic y axis (losses spanning decades) */
     int render; /* 1: run gnuplot now; 0: only write base.dat and base.gp (render later with cli_plot_render) */
+    const cli_series *marks; /* NULL, or per series points marked with a cross in its colour (e.g. where a run diverged) */
+    const char *marks_title; /* the legend entry of the marks */
 } cli_plot_opts;
 
 /* cli_plot_lines with options. Returns as cli_plot_lines (0 also when render is 0 and the files are written). */

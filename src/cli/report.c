@@ -170,6 +170,7 @@ void report_table(FILE *f, const cmp_task *t)
         }
         fputc('\n', f);
     }
+    if (t->probe_init) report_depth_table(f, t);
     if (t->winner >= 0) fprintf(f, "# %s is significantly better than every other row\n", t->acts[t->winner].spec);
     else fprintf(f, "# no single best: the %d rows of group 1 are tied\n", report_group_size(t, 1));
     for (int k = 0; k < t->nacts; k++) {
@@ -253,4 +254,57 @@ int report_csv(const cmp_task *t)
         fputc('\n', f);
     }
     return cli_atomic_commit(tmp);
+}
+
+static const char *const depth_key[CMP_NDEPTH] = {"mean", "std", "dead", "grad"};
+static const char *const depth_what[CMP_NDEPTH] = {"mean of each activation layer's outputs",
+                                                   "standard deviation of each activation layer's outputs",
+                                                   "fraction of dead units per activation layer",
+                                                   "gradient norm of each dense layer (one batch)"};
+
+int report_depth_base(int k, int trained, char *buf, size_t size)
+{
+    return snprintf(buf, size, "depth_%s_%s", depth_key[k], trained ? "trained" : "init");
+}
+
+const char *report_depth_key(int k) { return depth_key[k]; }
+const char *report_depth_what(int k) { return depth_what[k]; }
+
+/* The depth lesson's numbers per row: gradient ratio and dead units, and the std of the first and last activation
+ * layer, at initialisation and after training (means over the seeds). */
+static void depth_row(const cmp_task *t, const cmp_act *A, double *v)
+{
+    int last = t->nhid - 1;
+    v[0] = A->grad_ratio_init.mean, v[1] = A->grad_ratio.mean, v[2] = A->dead_init.mean, v[3] = A->dead.mean;
+    v[4] = last >= 0 ? A->depth[0][CMP_D_STD][0] : NAN, v[5] = last >= 0 ? A->depth[0][CMP_D_STD][last] : NAN;
+    v[6] = last >= 0 ? A->depth[1][CMP_D_STD][0] : NAN, v[7] = last >= 0 ? A->depth[1][CMP_D_STD][last] : NAN;
+}
+
+const char *const report_depth_cols[REPORT_NDEPTH_COLS] = {
+    "grad_ratio_init", "grad_ratio_trained", "dead_init", "dead_trained",
+    "std_first_init",  "std_last_init",      "std_first_trained", "std_last_trained"};
+
+void report_depth_cell(const cmp_task *t, const cmp_act *A, int c, char *buf, size_t size)
+{
+    double v[REPORT_NDEPTH_COLS];
+    depth_row(t, A, v);
+    fmt_num(buf, size, v[c], c < 2 ? "%.3g" : c < 4 ? "%.3f" : "%.3g");
+}
+
+void report_depth_table(FILE *f, const cmp_task *t)
+{
+    char buf[64];
+    fputs("# depth lesson: per row, at initialisation (init) and after training (trained), means over seeds\n", f);
+    fprintf(f, "%-12s", report_col_name(t, 0));
+    for (int c = 0; c < REPORT_NDEPTH_COLS; c++) fprintf(f, "  %18s", report_depth_cols[c]);
+    fputc('\n', f);
+    for (int k = 0; k < t->nacts; k++) {
+        const cmp_act *A = &t->acts[t->order[k]];
+        fprintf(f, "%-12s", A->spec);
+        for (int c = 0; c < REPORT_NDEPTH_COLS; c++) {
+            report_depth_cell(t, A, c, buf, sizeof buf);
+            fprintf(f, "  %18s", buf);
+        }
+        fputc('\n', f);
+    }
 }

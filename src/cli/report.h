@@ -56,6 +56,8 @@ typedef struct cmp_act {
     int group;       /* rank group (1: the best and those tied with it) */
     double p_best;   /* paired t-test p-value against the best row (NaN for the best) */
     cmp_stat *h_mean, *h_std; /* nhid */
+    double *depth[2][4];    /* with probe_init: [0 at initialisation, 1 after training][CMP_D_*], mean over runs per layer */
+    cmp_stat grad_ratio_init, dead_init; /* with probe_init: the same measures at initialisation */
     double *curve_val_loss, *curve_val_acc, *curve_loss, *curve_acc; /* mean over runs per epoch (NaN: none) */
     int boundary;    /* boundary_<file>.* written */
 } cmp_act;
@@ -85,6 +87,10 @@ typedef struct cmp_task {
     int charts;            /* 0 not rendered (gnuplot missing or failed), 1 .svg/.png exist */
     double seconds;        /* wall time of the task */
 } cmp_task;
+
+/* The per-layer measures of the depth lesson: activation mean, std, dead fraction (per activation layer), gradient
+ * norm (per dense layer). */
+enum { CMP_D_MEAN, CMP_D_STD, CMP_D_DEAD, CMP_D_GRAD, CMP_NDEPTH };
 
 /* The first tuning seed: far above any reported seed (--seeds is at most 1000), so the two sets never meet. */
 #define CMP_TUNE_SEED0 1001
@@ -122,6 +128,16 @@ void report_protocol(const cmp_task *t, char *buf, size_t size);
 int report_note(const cmp_task *t, const cmp_act *A, char *buf, size_t size);
 /* 1 if every row tried the same rates under --tune-lr. */
 int report_same_grid(const cmp_task *t);
+/* The depth lesson's chart of measure k (CMP_D_*): its base name depth_KEY_init or depth_KEY_trained, its key, what it
+ * shows. */
+int report_depth_base(int k, int trained, char *buf, size_t size);
+const char *report_depth_key(int k);
+const char *report_depth_what(int k);
+/* The depth lesson's table (with probe_init): its columns, a cell, the whole table on f. */
+#define REPORT_NDEPTH_COLS 8
+extern const char *const report_depth_cols[REPORT_NDEPTH_COLS];
+void report_depth_cell(const cmp_task *t, const cmp_act *A, int c, char *buf, size_t size);
+void report_depth_table(FILE *f, const cmp_task *t);
 /* Rows in rank group g. */
 int report_group_size(const cmp_task *t, int g);
 

@@ -131,6 +131,40 @@ static void h_results(FILE *f, const cmp_task *t)
         }
 }
 
+/* The depth lesson: its table and one chart per measure, at initialisation and after training, side by side. */
+static void h_depth(FILE *f, const cmp_task *t)
+{
+    char buf[64];
+    if (!t->probe_init) return;
+    fputs("<h2>Depth lesson</h2>\n<p>Every layer measured at initialisation (where the articles make their claims) "
+          "and after training, averaged over the seeds. What to look for is in docs/compare.md.</p>\n"
+          "<div class=\"wrap\"><table id=\"depth\">\n<thead><tr>",
+          f);
+    fprintf(f, "<th>%s</th>", report_col_name(t, 0));
+    for (int c = 0; c < REPORT_NDEPTH_COLS; c++) fprintf(f, "<th>%s</th>", report_depth_cols[c]);
+    fputs("</tr></thead>\n<tbody>\n", f);
+    for (int k = 0; k < t->nacts; k++) {
+        const cmp_act *A = &t->acts[t->order[k]];
+        fputs("<tr><td><code>", f);
+        h_esc(f, A->spec);
+        fputs("</code></td>", f);
+        for (int c = 0; c < REPORT_NDEPTH_COLS; c++) {
+            report_depth_cell(t, A, c, buf, sizeof buf);
+            fprintf(f, "<td>%s</td>", buf);
+        }
+        fputs("</tr>\n", f);
+    }
+    fputs("</tbody>\n</table></div>\n<div class=\"grid\">\n", f);
+    for (int k = 0; k < CMP_NDEPTH; k++)
+        for (int w = 0; w < 2; w++) {
+            char base[64], cap[256];
+            report_depth_base(k, w, base, sizeof base);
+            snprintf(cap, sizeof cap, "%s, %s", report_depth_what(k), w ? "after training" : "at initialisation");
+            h_picture(f, t, base, cap, cap, 1);
+        }
+    fputs("</div>\n", f);
+}
+
 /* One picture per activation with a boundary (2-D data). */
 static void h_boundaries(FILE *f, const cmp_task *t)
 {
@@ -193,6 +227,7 @@ int report_html(const cmp_task *t)
     h_picture(f, t, "accuracy", "accuracy per epoch", buf, 1);
 
     h_boundaries(f, t);
+    h_depth(f, t);
 
     fputs("<h2 id=\"columns\">Columns</h2>\n<dl>\n", f);
     for (int c = 0; c < NCOLS; c++) {
