@@ -29,6 +29,9 @@ if [ "$NNLAB" = --table ]; then
   OPTS=
 else
   : >"$runs"
+  # A copy, so that rebuilding the tree during a long measurement cannot fail runs.
+  cp "$NNLAB" "$tmp/nnlab"
+  NNLAB=$tmp/nnlab
 fi
 classes() { "$NNLAB" datasets | awk -v d="$1" '$1 == d { print $4 }'; }
 
@@ -42,7 +45,14 @@ for opt in $OPTS; do
           --seed "$seed" --threads 1 --quiet --history "$tmp/h.csv"
         [ -n "$EPOCHS" ] && set -- "$@" --epochs "$EPOCHS"
         rm -f "$tmp/h.csv"
-        if "$NNLAB" train "$@" >"$tmp/out" 2>"$tmp/err"; then status=ok; else status=diverged; fi
+        if "$NNLAB" train "$@" >"$tmp/out" 2>"$tmp/err"; then
+          status=ok
+        elif grep -q 'non-finite\|the loss is\|nan\|inf' "$tmp/err"; then
+          status=diverged
+        else
+          echo "bench/defaults.sh: nnlab train $*: $(cat "$tmp/err")" >&2
+          exit 1
+        fi
         # final = last epoch's val_acc (column 5), best = its maximum; a diverged run keeps its last finite epoch.
         if [ -s "$tmp/h.csv" ]; then
           awk -F, 'NR > 1 && $5 == $5 + 0 { f = $5; if ($5 > b) b = $5 } END { printf "%s %s\n", f + 0, b + 0 }' \

@@ -421,9 +421,11 @@ static const char *after_fields(const char *line, int k)
 
 START_TEST(test_variants)
 {
-    /* One activation under several optimizers and remedies: one row each, each run as its spec says. */
+    /* One activation under several optimizers and remedies: one row each, each run as its spec says. The bare
+     * name sgd, equal to --opt's optimizer, means --opt. */
     int rc = run_env(NULL, "compare --data '%s' --variants 'sgd,adam:lr=1e-3,betas=0.9/0.99,sgd+batchnorm,"
-                           "sgd+dropout=0.1+l2=1e-4,sgd+clip-norm=0.001' --seeds 1 --epochs 3 --out var --quiet",
+                           "sgd+dropout=0.1+l2=1e-4,sgd+clip-norm=0.001' --opt sgd:lr=0.1,momentum=0.9 --seeds 1 "
+                           "--epochs 3 --out var --quiet",
                      data);
     ck_assert_msg(rc == 0, "compare failed: %s", err);
     const char *rows[] = {"sgd", "adam:lr=1e-3,betas=0.9/0.99", "sgd+batchnorm", "sgd+dropout=0.1+l2=1e-4",
@@ -443,7 +445,8 @@ START_TEST(test_variants)
 
     /* The plain variant is exactly the activation run; a tight clip changes the outcome. */
     static char a[1 << 14], b[1 << 14];
-    rc = run_env(NULL, "compare --data '%s' --acts relu --seeds 1 --epochs 3 --out plain --quiet", data);
+    rc = run_env(NULL, "compare --data '%s' --acts relu --opt sgd:lr=0.1,momentum=0.9 --seeds 1 --epochs 3 --out plain "
+                       "--quiet", data);
     ck_assert_msg(rc == 0, "compare failed: %s", err);
     snprintf(p, sizeof p, "%s/plain/results.csv", tmp);
     csv_without_timing(p, a, sizeof a);

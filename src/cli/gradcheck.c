@@ -15,8 +15,6 @@
 #define DEFAULT_EPS 1e-2
 #define DEFAULT_TOL 5e-2
 #endif
-#define STR2(x) #x
-#define STR(x) STR2(x)
 
 static const char gradcheck_help[] =
     "usage: nnlab gradcheck --arch SPEC [options]\n"
@@ -28,8 +26,8 @@ static const char gradcheck_help[] =
     "  --inputs N      input width (default 4)\n"
     "  --batch B       rows of the random batch (default 8)\n"
     "  --seed S        seed of the model and the batch (default 1)\n"
-    "  --eps E         finite-difference step (default " STR(DEFAULT_EPS) " in this build)\n"
-    "  --tol T         largest relative error that passes (default " STR(DEFAULT_TOL) " in this build)\n"
+    "  --eps E         finite-difference step (default " CLI_STR(DEFAULT_EPS) " in this build)\n"
+    "  --tol T         largest relative error that passes (default " CLI_STR(DEFAULT_TOL) " in this build)\n"
     "  --double        insist on double precision: this needs a build with -DNNLAB_DOUBLE=ON\n"
     "Kinks (relu, hardtanh, maxout, ...) closer than eps to a pre-activation make the difference\n"
     "quotient wrong there; a failure on such a net is worth rerunning with another --seed or a smaller --eps.\n";

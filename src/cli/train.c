@@ -15,10 +15,10 @@ static const char train_help[] =
     CLI_DATA_HELP
     "  --arch SPEC       layers, e.g. dense:64,relu,dense:3 (grammar in docs/cli.md)\n"
     "  --loss L          softmax-xent (default), sigmoid-bce or mse\n"
-    "  --opt SPEC        optimizer (default " CLI_DEFAULT_OPT "), e.g. adam:lr=0.001\n"
+    "  --opt SPEC        optimizer (default " CLI_DEFAULT_OPT "), e.g. sgd:lr=0.03,momentum=0.9\n"
     "  --schedule SPEC   learning-rate schedule: constant, step:step_size=10,gamma=0.1,\n"
     "                    exp:gamma=0.95, cosine:t_max=50,eta_min=0\n"
-    "  --epochs N        epochs (default 10)\n"
+    "  --epochs N        epochs (default " CLI_STR(CLI_DEFAULT_EPOCHS) ")\n"
     "  --batch B         batch size (default 32)\n"
     "  --seed S          seed of initialisation, split and shuffling (default 1)\n"
     "  --val FRACTION    hold out this part of the rows for validation (default 0)\n"
@@ -523,7 +523,7 @@ static int finish(train_args *a, train_state *s)
 
 int cmd_train(int argc, char **argv)
 {
-    train_args a = {.R = {.epochs = 10, .batch = 32, .seed = 1, .standardize = 1}};
+    train_args a = {.R = {.epochs = CLI_DEFAULT_EPOCHS, .batch = 32, .seed = 1, .standardize = 1}};
     int rc = parse_train_args(argc, argv, &a);
     if (rc >= 0) return rc;
     train_state s = {0};
