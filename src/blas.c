@@ -2,7 +2,9 @@
  * Debian 12's OpenBLAS 0.3.21 does not know some newer CPUs and falls back to its generic Prescott kernels,
  * about 5x slower; OpenBLAS reads OPENBLAS_CORETYPE only when it loads, so the fix is a restart. */
 #define _POSIX_C_SOURCE 200809L
+#ifndef NNLAB_BLAS_NONE
 #include <cblas.h>
+#endif
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -106,8 +108,12 @@ nn_status nn_blas_info(nn_blas_facts *out)
 {
     if (!out) return nn_fail(NN_EINVAL, "nn_blas_info: NULL output");
     memset(out, 0, sizeof *out);
+#ifdef NNLAB_BLAS_NONE
+    copy(out->blas, sizeof out->blas, "none (nnlab's own blocked loops, NNLAB_BLAS=none)");
+#else
     copy(out->blas, sizeof out->blas, openblas_get_config());
     copy(out->core, sizeof out->core, openblas_get_corename());
+#endif
     out->features = cpu_features(out->cpu, sizeof out->cpu);
 #ifdef NN_X86
     const char *best = nn_blas_best_core(out->features);
@@ -124,6 +130,7 @@ nn_status nn_blas_check(void)
 {
     nn_blas_facts f;
     nn_blas_info(&f);
+    if (!f.core[0]) return NN_OK; /* no BLAS, no kernels to choose */
     if (f.coretype_set && !nn_blas_core_rank(f.coretype_env))
         return nn_fail(NN_EINVAL, "OPENBLAS_CORETYPE='%s' is not a core OpenBLAS knows, so it runs %s instead: "
                        "unset it%s%s", f.coretype_env, f.core, f.best_core[0] ? " or set OPENBLAS_CORETYPE=" : "",
@@ -143,6 +150,7 @@ int nn_blas_should_reexec(const char **core)
     if (user_set || getenv("NNLAB_BLAS_REEXEC")) return 0;
     nn_blas_facts f;
     nn_blas_info(&f);
+    if (!f.core[0]) return 0;
     const char *better = nn_blas_better_core(f.core, f.features);
     if (better && core) *core = better;
     return better != NULL;
@@ -153,8 +161,8 @@ nn_status nn_blas_reexec_best(char **argv, FILE *log)
     const char *core;
     if (!argv || !argv[0] || !nn_blas_should_reexec(&core)) return NN_OK;
     if (log)
-        fprintf(log, "nnlab: OpenBLAS chose its %s kernels on a CPU that runs %s ones: restarting with "
-                "OPENBLAS_CORETYPE=%s\n", openblas_get_corename(), core, core);
+        fprintf(log, "nnlab: OpenBLAS chose generic kernels on a CPU that runs %s ones: restarting with "
+                "OPENBLAS_CORETYPE=%s\n", core, core);
     if (setenv("OPENBLAS_CORETYPE", core, 1) || setenv("NNLAB_BLAS_REEXEC", core, 1))
         return nn_fail(NN_EIO, "cannot set OPENBLAS_CORETYPE: %s", strerror(errno));
     /* /proc/self/exe finds the program whatever argv[0] says (a relative name, a PATH lookup). */

@@ -1,7 +1,9 @@
 /* gemm.c: matrix products through OpenBLAS's CBLAS, with direct vectorised loops where they beat it or where it would allocate. */
-#include <cblas.h>
 #include <string.h>
 #include "gemm.h"
+#ifndef NNLAB_BLAS_NONE
+#include <cblas.h>
+#endif
 
 #ifdef NNLAB_DOUBLE
 #define CBLAS_GEMM cblas_dgemm
@@ -122,6 +124,39 @@ static void gemm_dots(int m, int n, int k, nn_real alpha, const nn_real *A, int 
     }
 }
 
+/* Every other product without a BLAS: op(B) copied a panel of KB x NB at a time into a stack buffer (so a
+ * transposed B reads contiguously and the panel stays in cache), each panel run by gemm_rows over all rows.
+ * The panels of one column block go in order of p, each adding onto C, so every element is summed in the
+ * plain loop's order (beta * c, then p = 0, 1, ...): results do not depend on the blocking. */
+#ifdef NNLAB_BLAS_NONE
+#define KB 256
+#define NB 64
+static void gemm_blocked(int ta, int tb, int m, int n, int k, nn_real alpha, const nn_real *A, int lda,
+                         const nn_real *B, int ldb, nn_real beta, nn_real *C, int ldc)
+{
+    nn_real panel[KB * NB];
+    size_t si = ta ? 1 : (size_t)lda, sp = ta ? (size_t)lda : 1;
+    for (int j0 = 0; j0 < n; j0 += NB) {
+        int nb = n - j0 < NB ? n - j0 : NB;
+        if (k == 0) gemm_rows(m, nb, 0, alpha, A, si, sp, panel, nb, beta, C + j0, ldc);
+        for (int p0 = 0; p0 < k; p0 += KB) {
+            int kb = k - p0 < KB ? k - p0 : KB;
+            for (int p = 0; p < kb; p++)
+                for (int j = 0; j < nb; j++)
+                    panel[p * nb + j] = tb ? B[(size_t)(j0 + j) * ldb + p0 + p] : B[(size_t)(p0 + p) * ldb + j0 + j];
+            gemm_rows(m, nb, kb, alpha, A + p0 * sp, si, sp, panel, nb, p0 == 0 ? beta : 1, C + j0, ldc);
+        }
+    }
+}
+
+static int gemm_threads = 1;
+void nn_gemm_set_threads(int n) { gemm_threads = n; }
+int nn_gemm_threads(void) { return gemm_threads; }
+#else
+void nn_gemm_set_threads(int n) { openblas_set_num_threads(n); }
+int nn_gemm_threads(void) { return openblas_get_num_threads(); }
+#endif
+
 void nn_gemm(int ta, int tb, int m, int n, int k, nn_real alpha, const nn_real *A, int lda,
              const nn_real *B, int ldb, nn_real beta, nn_real *C, int ldc)
 {
@@ -134,6 +169,9 @@ void nn_gemm(int ta, int tb, int m, int n, int k, nn_real alpha, const nn_real *
         gemm_dots(m, n, k, alpha, A, lda, B, ldb, beta, C, ldc);
         return;
     }
+#ifdef NNLAB_BLAS_NONE
+    gemm_blocked(ta, tb, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc);
+#else
     /* OpenBLAS splits products over its threads from a few million multiply-adds on, where two threads
      * measured slower than one on the 64-256-256 shapes (bench/README.md): smaller ones run on one. */
     int nt = openblas_get_num_threads();
@@ -146,4 +184,5 @@ void nn_gemm(int ta, int tb, int m, int n, int k, nn_real alpha, const nn_real *
     }
     CBLAS_GEMM(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans, m, n, k,
                alpha, A, lda, B, ldb, beta, C, ldc);
+#endif
 }

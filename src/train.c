@@ -1,12 +1,12 @@
 /* train.c: the training step (forward -> loss -> backward -> update), the epoch loop nn_fit, evaluation, threads, stop requests. */
 #define _POSIX_C_SOURCE 200809L
-#include <cblas.h>
 #include <math.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include "gemm.h"
 #include "model_internal.h"
 #include "optim/optim_internal.h"
 
@@ -25,11 +25,11 @@ void nn_set_threads(int n)
         if (n <= 0) n = (int)sysconf(_SC_NPROCESSORS_ONLN);
         if (n <= 0) n = 1;
     }
-    openblas_set_num_threads(n);
+    nn_gemm_set_threads(n);
     threads_set = 1;
 }
 
-int nn_get_threads(void) { return openblas_get_num_threads(); }
+int nn_get_threads(void) { return nn_gemm_threads(); }
 
 void nn_threads_default(void)
 {

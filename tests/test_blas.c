@@ -55,6 +55,11 @@ START_TEST(info_and_check)
     nn_blas_facts f;
     ck_assert_int_eq(nn_blas_info(NULL), NN_EINVAL);
     ck_assert_int_eq(nn_blas_info(&f), NN_OK);
+#ifdef NNLAB_BLAS_NONE
+    ck_assert_msg(!strncmp(f.blas, "none", 4) && !f.core[0], "blas = '%s', core '%s'", f.blas, f.core);
+    ck_assert_int_eq(nn_blas_check(), NN_OK);
+    return;
+#endif
     ck_assert_msg(!strncmp(f.blas, "OpenBLAS", 8), "blas = '%s'", f.blas);
     ck_assert_msg(nn_blas_core_rank(f.core) > 0, "core = '%s'", f.core);
     ck_assert_int_ge(f.threads, 1);
@@ -85,6 +90,10 @@ START_TEST(cli_restarts_on_generic_kernels)
 {
     nn_blas_facts f;
     nn_blas_info(&f);
+#ifdef NNLAB_BLAS_NONE
+    fprintf(stderr, "test_blas: skipped: built with NNLAB_BLAS=none, no BLAS kernels to restart with\n");
+    return;
+#endif
     const char *better = nn_blas_better_core("Prescott", f.features);
     if (!better) {
         fprintf(stderr, "test_blas: skipped: this CPU runs no kernels better than the generic ones\n");

@@ -1,4 +1,4 @@
-/* test_gemm.c: the matrix product against a plain triple loop, on shapes that reach each of its paths (direct register-blocked loop, dot products, OpenBLAS). */
+/* test_gemm.c: the matrix product against a plain triple loop, on shapes that reach each of its paths (direct register-blocked loop, dot products, OpenBLAS or, in the NNLAB_BLAS=none build, the blocked loops). */
 #include <math.h>
 #include "testutil.h"
 #include "gemm.h"
@@ -10,6 +10,7 @@ START_TEST(matches_reference)
         {32, 1, 64}, {64, 10, 256}, {7, 3, 33}, {16, 100, 64}, /* dot products (narrow rows, long k) */
         {8, 100, 100}, {3, 37, 300},                             /* dot products over several column blocks */
         {32, 16, 16}, {64, 256, 64}, {3, 5, 7}, {1, 1, 1},  /* OpenBLAS */
+        {17, 70, 600}, {9, 130, 260}, {40, 64, 256},         /* NNLAB_BLAS=none: several column blocks and k panels */
     };
     nn_rng r;
     nn_rng_seed(&r, 1);

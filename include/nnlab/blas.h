@@ -23,8 +23,9 @@ enum {
 
 /* What nn_blas_info reports. Strings are NUL-terminated copies, "" when unknown. */
 typedef struct nn_blas_facts {
-    char blas[160];      /* the BLAS and its build ("OpenBLAS 0.3.21 NO_LAPACKE DYNAMIC_ARCH ...") */
-    char core[32];       /* kernels OpenBLAS runs now ("Haswell", "SkylakeX", "Prescott", ...) */
+    char blas[160];      /* the BLAS and its build ("OpenBLAS 0.3.21 NO_LAPACKE DYNAMIC_ARCH ...", or "none ..."
+                            in a build with NNLAB_BLAS=none) */
+    char core[32];       /* kernels OpenBLAS runs now ("Haswell", "SkylakeX", "Prescott", ...); "" without a BLAS */
     char best_core[32];  /* the best core this CPU can run, "" if none is known to be better than generic */
     char cpu[64];        /* CPU model name from CPUID ("" off x86) */
     unsigned features;   /* NN_CPU_* bits the CPU and the operating system both support */
