@@ -475,6 +475,163 @@ START_TEST(test_variants)
 }
 END_TEST
 
+/* The cell of column `col` (counted from 0, cells separated by two or more spaces) in the row of `name`. */
+/* The report tests below check data and scripts, not pictures: without gnuplot they stay quick. */
+#define NOPLOT "PATH=/nonexistent"
+
+static int cell_of(const char *name, int col, char *buf, size_t size)
+{
+    const char *p = row_of(name);
+    for (int c = 0; p && *p && *p != '\n'; c++) {
+        const char *e = p;
+        while (*e && *e != '\n' && !(e[0] == ' ' && e[1] == ' ')) e++;
+        if (c == col) {
+            snprintf(buf, size, "%.*s", (int)(e - p), p);
+            return 1;
+        }
+        while (*e == ' ') e++;
+        p = e;
+    }
+    return 0;
+}
+
+START_TEST(test_divergence_counted)
+{
+    /* A rate that overflows at once: every run diverges, and every run still counts. */
+    int rc = run_env(NOPLOT, "compare --data '%s' --acts relu,tanh --opt sgd:lr=1e6 --seeds 2 --epochs 3 --out div --quiet",
+                     data);
+    ck_assert_msg(rc == 0, "compare failed (%d): %s", rc, err);
+    char c[64];
+    ck_assert(cell_of("relu", 4, c, sizeof c));
+    ck_assert_msg(!strcmp(c, "0/2"), "ok column '%s' in:\n%s", c, out);
+    ck_assert(cell_of("relu", 5, c, sizeof c));
+    ck_assert_msg(!strcmp(c, "2/2"), "diverged column '%s' in:\n%s", c, out);
+    ck_assert(cell_of("relu", 7, c, sizeof c));
+    ck_assert_msg(strcmp(c, "-") && strstr(c, " +- "), "val_acc of diverged runs '%s'", c);
+    ck_assert_msg(strstr(out, "# relu: 2/2 runs flagged") && strstr(out, "diverged") && strstr(out, "try --tune-lr"),
+                  "no diagnosis in:\n%s", out);
+    char p[1024];
+    snprintf(p, sizeof p, "%s/div/results.json", tmp);
+    ck_assert_ptr_nonnull(slurp(p));
+    ck_assert(json_valid(file_buf));
+    ck_assert(strstr(file_buf, "\"runs\": 2, \"ok\": 0, \"diverged\": 2"));
+    ck_assert(strstr(file_buf, "\"state\": \"diverged\"") && strstr(file_buf, "\"diagnosis\": "));
+    snprintf(p, sizeof p, "%s/div/accuracy.gp", tmp);
+    ck_assert_ptr_nonnull(slurp(p));
+    ck_assert_msg(strstr(file_buf, "with points") && strstr(file_buf, "a run diverged"), "no divergence marks");
+}
+END_TEST
+
+START_TEST(test_single_seed_and_defaults)
+{
+    /* One seed: a mean without a spread, shown as '-', never as +- 0; every row tied (nothing can be told apart). */
+    int rc = run_env(NOPLOT, "compare --data '%s' --acts relu,tanh,sigmoid --seeds 1 --epochs 2 --out one --quiet", data);
+    ck_assert_msg(rc == 0, "compare failed (%d): %s", rc, err);
+    char c[64];
+    ck_assert(cell_of("tanh", 7, c, sizeof c));
+    ck_assert_msg(strstr(c, " +- -") && !strstr(c, "+- 0"), "one-seed val_acc '%s'", c);
+    ck_assert(cell_of("sigmoid", 1, c, sizeof c) && !strcmp(c, "1"));
+    ck_assert_msg(strstr(out, "no single best"), "%s", out);
+    /* Defaults: ten seeds, and no tuning with --data. */
+    rc = run_env(NOPLOT, "compare --data '%s' --acts relu --epochs 1 --out ten --quiet", data);
+    ck_assert_msg(rc == 0, "compare failed (%d): %s", rc, err);
+    ck_assert(cell_of("relu", 4, c, sizeof c) && !strcmp(c, "10/10"));
+    char p[1024];
+    snprintf(p, sizeof p, "%s/ten/results.json", tmp);
+    ck_assert_ptr_nonnull(slurp(p));
+    ck_assert(strstr(file_buf, "\"seeds\": 10,") && strstr(file_buf, "\"tuning\": null"));
+}
+END_TEST
+
+START_TEST(test_tuning_protocol)
+{
+    int rc = run_env(NOPLOT, "compare --data '%s' --acts relu,sigmoid --lr-grid 0.3,0.003 --tune-seeds 2 --seeds 2 "
+                           "--epochs 6 --out tune --quiet",
+                     data);
+    ck_assert_msg(rc == 0, "compare failed (%d): %s", rc, err);
+    ck_assert_msg(strstr(out, "chosen from {0.3, 0.003} by mean validation accuracy over tuning seeds 1001-1002 "
+                              "(3 epochs each), which are not among the reported seeds 1-2"),
+                  "no protocol sentence in:\n%s", out);
+    char p[1024];
+    snprintf(p, sizeof p, "%s/tune/results.json", tmp);
+    ck_assert_ptr_nonnull(slurp(p));
+    ck_assert(json_valid(file_buf));
+    ck_assert(strstr(file_buf, "\"tuning\": {\"grid\": [0.3, 0.003]") && strstr(file_buf, "\"seeds\": [1001, 1002]"));
+    /* The reported seeds are 1 and 2, never a tuning seed. */
+    ck_assert(strstr(file_buf, "{\"seed\": 1, ") && strstr(file_buf, "{\"seed\": 2, ") && !strstr(file_buf, "{\"seed\": 1001"));
+    /* Each row's rate is the grid rate with the best tuning accuracy (ties: the lower tuning loss). */
+    for (const char *r = strstr(file_buf, "{\"group\": "); r; r = strstr(r + 1, "{\"group\": ")) {
+        double lr = atof(strstr(r, "\"lr\": ") + 6), best = -1, best_loss = 0, best_lr = 0;
+        const char *tu = strstr(r, "\"tuning\": [");
+        ck_assert_ptr_nonnull(tu);
+        for (int g = 0; g < 2; g++) {
+            tu = strstr(tu, "{\"lr\": ");
+            double glr = atof(tu + 7), acc = atof(strstr(tu, "\"val_acc\": ") + 11),
+                   loss = atof(strstr(tu, "\"val_loss\": ") + 12);
+            if (acc > best || (acc == best && loss < best_loss)) best = acc, best_loss = loss, best_lr = glr;
+            tu++;
+        }
+        ck_assert_msg(lr == best_lr, "chose %g, the tuning runs favour %g", lr, best_lr);
+    }
+    char c[64];
+    ck_assert(cell_of("relu", 3, c, sizeof c));
+    ck_assert_msg(!strcmp(c, "0.3") || !strcmp(c, "0.003"), "lr column '%s'", c);
+    snprintf(p, sizeof p, "%s/tune/index.html", tmp);
+    ck_assert_ptr_nonnull(slurp(p));
+    ck_assert(strstr(file_buf, "tuning seeds 1001-1002"));
+    /* Bad grids are usage errors. */
+    ck_assert_int_eq(run_env(NOPLOT, "compare --data '%s' --lr-grid 0.1,-1 --epochs 1 --out bad", data), 2);
+    ck_assert_int_eq(run_env(NOPLOT, "compare --data '%s' --lr-grid '' --epochs 1 --out bad", data), 2);
+}
+END_TEST
+
+START_TEST(test_suite_index)
+{
+    /* The suite (short here): tuning on by default, rows in the given order without a # column or a shaded first
+     * row; bold only for a significant winner. */
+    int rc = run_env(NOPLOT, "compare --acts relu,tanh --seeds 2 --epochs 2 --tune-seeds 1 --out suite --quiet");
+    ck_assert_msg(rc == 0, "compare failed (%d): %s", rc, err);
+    ck_assert_msg(strstr(out, "tuning seeds 1001-1001"), "suite not tuned:\n%s", out);
+    char p[1024];
+    snprintf(p, sizeof p, "%s/suite/index.html", tmp);
+    ck_assert_ptr_nonnull(slurp(p));
+    ck_assert(!strstr(file_buf, "<th>#</th>") && !strstr(file_buf, "first-child{background"));
+    const char *relu = strstr(file_buf, "<tr data-activation=\"relu\""), *tanh = strstr(file_buf, "<tr data-activation=\"tanh\"");
+    ck_assert(relu && tanh && relu < tanh);
+    ck_assert(strstr(file_buf, "not a ranking"));
+    if (strstr(file_buf, "<b>")) ck_assert(strstr(out, "significantly better than every other row"));
+}
+END_TEST
+
+START_TEST(test_lesson_deep)
+{
+    /* At initialisation, where the claims are made: SELU (LeCun init) keeps every layer's std near 1, sigmoid's
+     * gradient at the first layer is orders of magnitude below the last's. One seed, one epoch: training does not
+     * enter these numbers. */
+    int rc = run_env(NOPLOT, "compare --lesson deep --acts sigmoid,selu --seeds 1 --epochs 1 --out deep --quiet");
+    ck_assert_msg(rc == 0, "compare failed (%d): %s", rc, err);
+    ck_assert_msg(strstr(out, "depth lesson") && strstr(out, "grad_ratio_init"), "no depth table in:\n%s", out);
+    ck_assert(exists_in("deep", "depth_std_init.dat") && exists_in("deep", "depth_grad_trained.gp"));
+    char p[1024];
+    snprintf(p, sizeof p, "%s/deep/results.json", tmp);
+    ck_assert_ptr_nonnull(slurp(p));
+    ck_assert(json_valid(file_buf));
+    const char *selu = strstr(file_buf, "\"activation\": \"selu\""), *sig = strstr(file_buf, "\"activation\": \"sigmoid\"");
+    ck_assert(selu && sig);
+    const char *init = strstr(selu, "\"layers_at_init\": {\"mean\": ");
+    ck_assert_ptr_nonnull(init);
+    const char *std = strstr(init, "\"std\": [") + 8;
+    for (int l = 0; l < 16; l++) {
+        double v = atof(std);
+        ck_assert_msg(v > 0.7 && v < 1.3, "selu layer %d std %g at init", l + 1, v);
+        std = strchr(std, ',') + 1;
+    }
+    init = strstr(sig, "\"layers_at_init\": ");
+    double ratio = atof(strstr(init, "\"grad_ratio\": ") + 14);
+    ck_assert_msg(ratio > 0 && ratio < 1e-6, "sigmoid gradient ratio %g at init", ratio);
+}
+END_TEST
+
 static Suite *compare_suite(void)
 {
     Suite *s = suite_create("compare");
@@ -487,6 +644,11 @@ static Suite *compare_suite(void)
     tcase_add_test(tc, test_errors);
     tcase_add_test(tc, test_template_and_params);
     tcase_add_test(tc, test_variants);
+    tcase_add_test(tc, test_divergence_counted);
+    tcase_add_test(tc, test_single_seed_and_defaults);
+    tcase_add_test(tc, test_tuning_protocol);
+    tcase_add_test(tc, test_suite_index);
+    tcase_add_test(tc, test_lesson_deep);
     suite_add_tcase(s, tc);
     return s;
 }
