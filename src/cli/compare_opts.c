@@ -7,7 +7,8 @@
 
 static const char compare_help[] =
     "usage: nnlab compare [--data D] [options]\n"
-    "Train the same architecture once per activation and seed, print a table (best first) on stdout\n"
+    "Train the same architecture once per activation and seed, print a table (rank groups by a paired\n"
+    "t-test over seeds, means with 95% intervals) on stdout\n"
     "and write a report (results.csv, results.json, charts, index.html) into --out.\n"
     "Without --data: the bundled suite xor, moons, circles, spirals, one sub-report each.\n\n"
     "  --data D            bundled data set name, CSV file or - (standard input)\n"
