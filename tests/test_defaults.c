@@ -2,7 +2,7 @@
  * 20% validation) trains a 64-64 network on the bundled data sets with the activations of compare's suite:
  * no run diverges and every run clears its data set's floor. bench/defaults.sh measures the full grid (10 data
  * sets x 9 activations x 10 seeds, docs/defaults.md); this test trains a representative subset that stays
- * fast: the six small sets with a floor in the issue, each activation once per set, seeds rotating. digits
+ * fast: the six small sets with a floor in the issue, every activation on three of them, seeds rotating. digits
  * (1797 rows) and checkerboard (no floor: sigmoid stays near chance within 100 epochs) are left to the script. */
 #include <stdio.h>
 #include <string.h>
@@ -65,7 +65,8 @@ START_TEST(default_recipe_trains)
     ck_assert_msg(d != NULL, "%s", nn_errmsg());
     char bad[1024] = "";
     size_t n = 0;
-    for (int a = 0; a < 9; a++) {
+    /* Every other activation per set, alternating: each activation trains on three of the six sets. */
+    for (int a = _i % 2; a < 9; a += 2) {
         uint64_t seed = 1 + (uint64_t)((a + 3 * _i) % 10);
         nn_status st;
         double acc = train_default(d, acts[a], seed, &st);
