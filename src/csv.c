@@ -142,6 +142,14 @@ static int parse_real_checked(const char *s, nn_real *out)
     return 0;
 }
 
+/* The message for cell text that parse_num or parse_real_checked refused with code bad (1, 2 or 3). */
+static nn_status bad_cell(int bad, int col, const char *cell)
+{
+    static const char *const what[] = {"", "is not a number", "is not a finite number", "is out of range"};
+    return nn_fail(NN_EFORMAT, "column %d: '%.*s%s' %s", col, CELL_SHOW, cell, strlen(cell) > CELL_SHOW ? "..." : "",
+                   what[bad]);
+}
+
 /* A header cell: text that is not a number (nan and inf count as text). */
 static int is_text(const char *s)
 {
@@ -293,9 +301,8 @@ static nn_status map_labels(nn_dataset *d, char **lab, const long *lineno, int l
         if (bad == 1 && o->labels == NN_LABELS_AUTO && !o->classes) numeric = 0;
         else if (bad == 1 && o->classes) numeric = 0;
         else if (bad) {
-            static const char *const what[] = {"", "is not a number", "is not a finite number", "is out of range"};
-            return nn_fail(NN_EFORMAT, "%s:%ld: column %d: '%.*s%s' %s", name, lineno[i], labcol + 1, CELL_SHOW, lab[i],
-                           strlen(lab[i]) > CELL_SHOW ? "..." : "", what[bad]);
+            bad_cell(bad, labcol + 1, lab[i]);
+            return nn_fail_prefix(NN_EFORMAT, "%s:%ld", name, lineno[i]);
         }
         if (numeric && !(fabs(v) <= CSV_MAX_CLASS && v == floor(v) && (v >= 0 || o->labels == NN_LABELS_AUTO)))
             whole = 0;
@@ -422,6 +429,13 @@ static nn_dataset *parse_csv(char *buf, size_t len, const char *name, const nn_c
         goto fail;
     }
 
+    const char *nul = memchr(buf, '\0', len);
+    if (nul) {
+        long at = 1;
+        for (const char *c = buf; c < nul; c++) at += *c == '\n';
+        nn_fail(NN_EFORMAT, "%s:%ld: a NUL byte (is this a binary file?)", name, at);
+        goto fail;
+    }
     /* Every non-blank, non-comment line, located once. */
     char *p = buf, *end = buf + len;
     if (len >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0) p += 3; /* UTF-8 byte order mark, as Excel writes */
@@ -528,6 +542,12 @@ static nn_dataset *parse_csv(char *buf, size_t len, const char *name, const nn_c
             if (feat[j] >= 0 && !(d->names[feat[j]] = dup_str(hdr[j]))) goto fail;
     }
 
+    /* nn_dataset_save_csv names a regression set's label column "target": whole-number targets stay values.
+     * Decided before the rows are cut, as they reuse the header's cells. */
+    nn_csv_opts lo = *o;
+    if (hdr && labcol >= 0 && !strcmp(hdr[labcol], "target") && !o->classes &&
+        (o->labels == NN_LABELS_AUTO || o->labels == NN_LABELS_IDS))
+        lo.labels = NN_LABELS_VALUES;
     for (int i = first; i < nlines; i++) {
         char **c = i == 0 ? cells : i == 1 ? cells2 : cells;
         int n = i == 1 ? n2 : i == 0 ? ncols : split_cells(lines[i].s, lines[i].e, delim, cells, ncols);
@@ -540,10 +560,8 @@ static nn_dataset *parse_csv(char *buf, size_t len, const char *name, const nn_c
             if (feat[j] < 0) continue;
             int bad = parse_real_checked(c[j], &xr[feat[j]]);
             if (bad) {
-                static const char *const what[] = {"", "is not a number", "is not a finite number",
-                                                   "is out of range"};
-                nn_fail(NN_EFORMAT, "%s:%ld: column %d: '%.*s%s' %s", name, lines[i].no, j + 1, CELL_SHOW, c[j],
-                        strlen(c[j]) > CELL_SHOW ? "..." : "", what[bad]);
+                bad_cell(bad, j + 1, c[j]);
+                nn_fail_prefix(NN_EFORMAT, "%s:%ld", name, lines[i].no);
                 goto fail;
             }
         }
@@ -579,7 +597,7 @@ static nn_dataset *parse_csv(char *buf, size_t len, const char *name, const nn_c
         }
     }
 
-    if (map_labels(d, lab, lineno, labcol, name, o) != NN_OK) goto fail;
+    if (map_labels(d, lab, lineno, labcol, name, &lo) != NN_OK) goto fail;
     free(lines);
     free(cells);
     free(cells2);
@@ -698,7 +716,7 @@ static void put_csv(const nn_dataset *d, FILE *f, const char *comment)
         if (d->names) fprintf(f, "%s,", d->names[j]);
         else fprintf(f, "x%zu,", j + 1);
     }
-    fputs("label\n", f);
+    fputs(d->nclasses > 0 ? "label\n" : "target\n", f);
     for (size_t i = 0; i < (size_t)d->rows; i++) {
         const nn_real *x = d->x + i * c;
         for (size_t j = 0; j < c; j++) {
@@ -732,6 +750,9 @@ nn_status nn_dataset_write_csv(const nn_dataset *d, FILE *f, const char *comment
     nn_status st = check_csv(d, "write_csv");
     if (st != NN_OK) return st;
     put_csv(d, f, comment);
-    if (fflush(f) != 0 || ferror(f)) return nn_fail(NN_EIO, "write_csv: write error: %s", strerror(errno));
+    /* errno is only the failure's own right after fflush: number formatting may have overwritten an earlier one
+     * (the old "write error: Success"). */
+    if (fflush(f) != 0) return nn_fail(NN_EIO, "write_csv: write error: %s", strerror(errno));
+    if (ferror(f)) return nn_fail(NN_EIO, "write_csv: write error on the output stream");
     return NN_OK;
 }

@@ -2,6 +2,7 @@
 #ifndef NNLAB_INTERNAL_H
 #define NNLAB_INTERNAL_H
 
+#include <float.h>
 #include <stddef.h>
 #include "nnlab.h"
 
@@ -42,6 +43,16 @@ nn_status nn_parse_real(const char *what, const char *key, const char *val, doub
 int nn_format_double(char *buf, size_t size, double v);
 /* Parse a whole number in [lo, hi]; errors name `what` and `key`. */
 nn_status nn_parse_int(const char *what, const char *key, const char *val, long lo, long hi, long *out);
+
+/* The largest finite nn_real: what a model file can hold. */
+#ifdef NNLAB_DOUBLE
+#define NN_REAL_MAX DBL_MAX
+#else
+#define NN_REAL_MAX FLT_MAX
+#endif
+
+/* 1 if none of the n values is NaN or infinite (src/train.c). */
+int nn_all_finite(const nn_real *v, size_t n);
 
 /* Allocation that reports NN_ENOMEM through nn_errmsg(); NULL on failure. */
 void *nn_malloc(size_t bytes);

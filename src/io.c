@@ -80,23 +80,37 @@ static void put_str(buf *b, const char *s)
     put(b, s, strlen(s));
 }
 
+nn_status nn_model_check_save(const nn_model *m)
+{
+    if (!m) return nn_fail(NN_EINVAL, "NULL model");
+    int len = nn_model_spec(m, NULL, 0);
+    if (len >= NN_MODEL_SPEC_MAX)
+        return nn_fail(NN_EINVAL, "the architecture spec is %d characters long, a model file holds at most %d", len,
+                       NN_MODEL_SPEC_MAX - 1);
+    if ((m->params && !nn_all_finite(m->params, m->nparams)) || (m->state && !nn_all_finite(m->state, m->nstate)))
+        return nn_fail(NN_ENONFINITE, "a parameter is not finite (the training diverged)");
+    return NN_OK;
+}
+
 nn_status nn_model_save_with(const nn_model *cm, const nn_optim *o, const char *path)
 {
     nn_model *m = (nn_model *)cm; /* building allocates, but does not change what the model is */
     nn_status s = nn_model_build(m);
     if (s != NN_OK) return s;
+    if ((s = nn_model_check_save(m)) != NN_OK) return nn_fail_prefix(s, "%s: not saved", path);
+    size_t olen = 0;
+    long steps = 0;
+    const nn_real *ostate = o ? nn_optim_state(o, &olen, &steps) : NULL;
+    if (ostate && !nn_all_finite(ostate, olen))
+        return nn_fail(NN_ENONFINITE, "%s: not saved: the optimizer state is not finite", path);
+    char spec[NN_MODEL_SPEC_MAX];
+    nn_model_spec(m, spec, sizeof spec);
     buf b = {0};
-    char spec[4096];
-    if (nn_model_spec(m, spec, sizeof spec) >= (int)sizeof spec)
-        return nn_fail(NN_EINVAL, "architecture spec too long to save");
     put(&b, MAGIC, 8);
     put_u32(&b, FORMAT_VERSION);
     put_u32(&b, (uint32_t)sizeof(nn_real));
     put_u32(&b, (uint32_t)m->inputs);
     put_u32(&b, (uint32_t)m->loss);
-    size_t olen = 0;
-    long steps = 0;
-    const nn_real *ostate = o ? nn_optim_state(o, &olen, &steps) : NULL;
     put_u32(&b, (m->mean ? FLAG_SCALING : 0) | (o ? FLAG_OPTIM : 0) | (m->meta ? FLAG_META : 0));
     put_str(&b, spec);
     put_u64(&b, m->nparams);
@@ -259,7 +273,7 @@ nn_model *nn_model_load_with(const char *path, nn_optim **opt)
     }
     r.n = n - 4;
     uint32_t width = get_u32(&r), inputs = get_u32(&r), loss = get_u32(&r), flags = get_u32(&r);
-    char spec[4096];
+    char spec[NN_MODEL_SPEC_MAX];
     if (get_str(&r, spec, sizeof spec) || r.bad) goto truncated;
     if ((width != 4 && width != 8) || loss >= NN_LOSS_COUNT || inputs < 1 || inputs > (1u << 24)) {
         nn_fail(NN_EFORMAT, "%s: bad header (real size %u, loss %u, inputs %u)", path, width, loss, inputs);

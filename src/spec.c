@@ -1,5 +1,6 @@
 /* spec.c: the one tokenizer behind every spec string (layers, activations, optimizers, schedules). */
 #include <errno.h>
+#include <float.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -66,8 +67,13 @@ nn_status nn_parse_real(const char *what, const char *key, const char *val, doub
     char *end;
     errno = 0;
     double v = strtod(val, &end);
-    if (end == val || *end || errno == ERANGE || !isfinite(v))
+    /* ERANGE on a finite result below DBL_MIN is underflow (1e-320): the value is fine, if denormal. */
+    if (end == val || *end || (errno == ERANGE && !(fabs(v) <= DBL_MIN)) || !isfinite(v))
         return nn_fail(NN_EINVAL, "%s: %s=%s is not a finite number", what, key, val);
+    /* A model file stores nn_real: a value beyond its range would be saved as infinity and never load. */
+    if (fabs(v) > NN_REAL_MAX)
+        return nn_fail(NN_EINVAL, "%s: %s=%s is beyond the range of this build's reals (%g)", what, key, val,
+                       (double)NN_REAL_MAX);
     *out = v;
     return NN_OK;
 }

@@ -78,7 +78,7 @@ static double penalise(nn_model *m, double gl1, double gl2)
 
 /* 1 if no value is Inf or NaN. An exponent of all ones marks exactly those; OR-ing integer tests vectorises,
  * where a floating-point sum would run as one serial chain (and overflow on large finite values). */
-static int all_finite(const nn_real *v, size_t n)
+int nn_all_finite(const nn_real *v, size_t n)
 {
 #ifdef NNLAB_DOUBLE
     typedef uint64_t bits;
@@ -114,7 +114,7 @@ static nn_status gradient(nn_model *m, const nn_real *x, const nn_real *y, int r
 static nn_status update(nn_model *m, nn_optim *o, const nn_fit_opts *opt, double l)
 {
     if (!isfinite(l)) return nn_fail(NN_ENONFINITE, "the loss is %g", l);
-    if (!all_finite(m->grads, m->nparams)) return nn_fail(NN_ENONFINITE, "a gradient is not finite (loss %g)", l);
+    if (!nn_all_finite(m->grads, m->nparams)) return nn_fail(NN_ENONFINITE, "a gradient is not finite (loss %g)", l);
     if (opt && opt->clip_value > 0) nn_clip_grad_value(m->grads, m->nparams, opt->clip_value);
     if (opt && opt->clip_norm > 0) nn_clip_grad_norm(m->grads, m->nparams, opt->clip_norm);
     return nn_optim_step(o, m->params, m->grads, m->nparams);
@@ -346,6 +346,10 @@ nn_status nn_fit(nn_model *m, nn_optim *o, const nn_dataset *d, const nn_fit_opt
             break;
         }
     }
+    /* The checks in step() come before each update: the last one is checked here, so that a run never ends
+     * with a model that cannot be saved or used. */
+    if ((s == NN_OK || s == NN_EINTR) && (!nn_all_finite(m->params, m->nparams) || !nn_all_finite(m->state, m->nstate)))
+        s = nn_fail(NN_ENONFINITE, "the last update made a parameter non-finite (learning rate too high?)");
     free(idx);
     free(xb);
     free(yb);

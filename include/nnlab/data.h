@@ -37,7 +37,8 @@ nn_dataset *nn_dataset_subset(const nn_dataset *d, const int *idx, int n);
 /* How labels are read (nn_csv_opts.labels). */
 enum {
     NN_LABELS_AUTO,   /* class names (text, or whole numbers that are not 0..K-1) mapped to ids in sorted order;
-                       * other numbers: regression */
+                       * other numbers: regression. A label column named "target" holds regression values in
+                       * this mode and in NN_LABELS_IDS (nn_dataset_save_csv names it so) */
     NN_LABELS_IDS,    /* whole numbers 0..65535 are the class ids themselves (nclasses = max + 1), else regression;
                        * text is an error (how nn_dataset_load_csv read labels before) */
     NN_LABELS_VALUES, /* numbers, as regression targets (nclasses 0) */
@@ -67,7 +68,7 @@ nn_csv_opts nn_csv_defaults(void);
  * with a delimiter other than ',' a decimal comma ("5,1") is read as a point. An unnamed first column of
  * distinct whole numbers >= 0 (a pandas or R row index) is dropped. What the reader decided on its own is
  * described in d->notes. Errors (NULL, nn_errmsg() "FILE:LINE: ..."): missing file, bad cell, ragged row,
- * unknown label or drop column, a label column with one class only, no data rows (saying why). */
+ * unknown label or drop column, a label column with one class only, no data rows (saying why), a NUL byte. */
 nn_dataset *nn_dataset_read_csv(const char *path, const nn_csv_opts *o);
 /* As nn_dataset_read_csv, from len bytes of text (not changed; e.g. standard input read by the caller);
  * name is used in messages. */
@@ -75,9 +76,9 @@ nn_dataset *nn_dataset_parse_csv(const char *text, size_t len, const char *name,
 /* nn_dataset_read_csv with the default options but the given header (1, 0 or -1 detect) and labels =
  * NN_LABELS_IDS: whole-number labels are the class ids as they are. */
 nn_dataset *nn_dataset_load_csv(const char *path, int header);
-/* Write d as CSV (header "x1,...,xN,label" or its names; labels as class_names when it has them), with
- * optional '#' comment lines first.
- * Written to a temporary file and renamed. Errors: NN_EIO; NN_EINVAL (nothing written) for non-finite values, labels that are not class indices of a
+/* Write d as CSV (header "x1,...,xN,label" or its names; labels as class_names when it has them; "target"
+ * instead of "label" for a regression set, so that whole-number targets read back as values), with optional
+ * '#' comment lines first. Written atomically (nn_atomic_open). Errors: those of nn_atomic_open/commit (NN_EIO); NN_EINVAL (nothing written) for non-finite values, labels that are not class indices of a
  * classification set, or names that would not read back. */
 nn_status nn_dataset_save_csv(const nn_dataset *d, const char *path, const char *comment);
 /* As nn_dataset_save_csv, to an open stream (e.g. stdout), flushed; nothing is written on NN_EINVAL. */

@@ -149,8 +149,13 @@ nn_status nn_model_set_meta(nn_model *m, const char *text);
 /* The model's metadata text ("" when none); owned by the model, valid until the next set or free. */
 const char *nn_model_meta(const nn_model *m);
 
-/* Save architecture, loss, parameters, state and scaling to path (format in docs/model-format.md),
- * written to a temporary file and renamed into place. Errors: NN_EIO. */
+/* Longest architecture spec (with its terminating NUL) a model file holds. */
+#define NN_MODEL_SPEC_MAX 4096
+/* Whether nn_model_save would write m: NN_EINVAL when its spec is too long for the file, NN_ENONFINITE when a
+ * parameter or state value is NaN or infinite (a file that could not be loaded back); NN_OK otherwise. */
+nn_status nn_model_check_save(const nn_model *m);
+/* Save architecture, loss, parameters, state and scaling to path (format in docs/model-format.md), atomically
+ * (nn_atomic_open). Errors: those of nn_model_check_save and nn_atomic_open/commit (NN_EIO), NN_ENOMEM. */
 nn_status nn_model_save(const nn_model *m, const char *path);
 /* Load a model saved by nn_model_save; NULL on a missing, truncated, corrupted or other-version file,
  * with the reason in nn_errmsg(). Caller owns the model. */

@@ -116,6 +116,8 @@ int cli_atomic_commit(nn_atomic *a);
  * swaps it in place of `out` (nn_atomic_dir_commit). Both return 0, or -1 after printing an error. */
 int cli_outdir_open(const char *out, char *tmp, size_t size);
 int cli_outdir_commit(const char *tmp, const char *out);
+/* 1 if the two paths name one file: the same text, or one existing file reached both ways. */
+int cli_same_file(const char *a, const char *b);
 
 /* Ctrl-C calls nn_request_stop() so training stops after the current batch. */
 void cli_install_sigint(void);

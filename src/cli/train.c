@@ -380,6 +380,16 @@ static int setup_data(train_args *a, train_state *s)
         return CLI_USAGE;
     }
     if (check_head(s->m, a->loss, d, R->data)) return CLI_USAGE;
+    /* Refused now rather than after the training: a spec too long for the file, one path for two files. */
+    if (a->save && nn_model_check_save(s->m) != NN_OK) {
+        cli_error("train: --save: %s", nn_errmsg());
+        return CLI_USAGE;
+    }
+    if (a->save && a->hist_path && cli_same_file(a->save, a->hist_path)) {
+        cli_error("train: --save and --history name the same file (%s): the history would overwrite the model",
+                  a->hist_path);
+        return CLI_USAGE;
+    }
     if (R->val > 0) {
         if (nn_dataset_split(d, R->val, R->seed, &s->tr, &s->va) != NN_OK) {
             cli_error("train: --val %g: %s", R->val, nn_errmsg());
@@ -478,6 +488,20 @@ static int finish(train_args *a, train_state *s)
     run *R = &a->R;
     /* Every rank holds the same parameters; rank 0 writes them. */
     if (cli_dist_rank() > 0) a->save = a->hist_path = NULL;
+    double tl, ta, vl = 0, vacc = 0;
+    if (nn_evaluate(s->m, s->tr, 0, &tl, &ta) != NN_OK ||
+        (s->va && nn_evaluate(s->m, s->va, 0, &vl, &vacc) != NN_OK)) {
+        cli_error("train: evaluating the trained model: %s", nn_errmsg());
+        return CLI_ERR;
+    }
+    /* Finite weights can still overflow the outputs (a last update far too large): such a model is useless,
+     * and like a diverged run it is reported and not saved. */
+    if (!isfinite(tl) || !isfinite(vl)) {
+        cli_error("train: the trained model's %s loss is %g: the last update diverged (learning rate too high?); "
+                  "the model is not saved", !isfinite(tl) ? "training" : "validation", !isfinite(tl) ? tl : vl);
+        if (a->hist_path) write_history(a->hist_path, &s->hist);
+        return CLI_ERR;
+    }
     if (a->save) {
         char rec[4096];
         R->rows = s->d->rows;
@@ -502,12 +526,6 @@ static int finish(train_args *a, train_state *s)
         }
     }
     if (a->hist_path && write_history(a->hist_path, &s->hist)) return CLI_ERR;
-    double tl, ta, vl = 0, vacc = 0;
-    if (nn_evaluate(s->m, s->tr, 0, &tl, &ta) != NN_OK ||
-        (s->va && nn_evaluate(s->m, s->va, 0, &vl, &vacc) != NN_OK)) {
-        cli_error("train: evaluating the trained model: %s", nn_errmsg());
-        return CLI_ERR;
-    }
     int classify = cli_scores_accuracy(s->m, s->d);
     if (classify) diagnose(s, 0);
     printf("epochs=%d ", R->next_epoch);

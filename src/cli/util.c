@@ -1,9 +1,11 @@
 /* util.c: what the nnlab subcommands share: messages, option errors, data paths, atomic files, Ctrl-C, progress. */
 #define _POSIX_C_SOURCE 200809L
+#include <ctype.h>
 #include <dirent.h>
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+#include <float.h>
 #include <getopt.h>
 #include <math.h>
 #include <signal.h>
@@ -97,7 +99,8 @@ int cli_parse_double(const char *cmd, const char *opt, const char *s, double *ou
     char *end;
     errno = 0;
     double v = strtod(s, &end);
-    if (end == s || *end || errno == ERANGE || v != v || v - v != 0) {
+    /* ERANGE on a result below DBL_MIN is underflow (1e-320), a fine value; above, overflow. */
+    if (end == s || *end || (errno == ERANGE && !(fabs(v) <= DBL_MIN)) || v != v || v - v != 0) {
         cli_error("%s: --%s '%s' is not a finite number", cmd, opt, s);
         return -1;
     }
@@ -120,7 +123,8 @@ int cli_parse_seed(const char *cmd, const char *s, uint64_t *out)
     char *end;
     errno = 0;
     unsigned long long v = strtoull(s, &end, 10);
-    if (end == s || *end || errno || s[0] == '-') {
+    /* strtoull skips blanks and takes a sign (" -1" would be 2^64-1): only digits are a seed. */
+    if (!isdigit((unsigned char)s[0]) || end == s || *end || errno) {
         cli_error("%s: --seed '%s' is not a whole number >= 0", cmd, s);
         return -1;
     }
@@ -594,4 +598,11 @@ int cli_warn_scales(const char *cmd, const char *data, const nn_real *std, int c
                     "%d: %.3g, of column %d: %.3g) and are not standardised; training may be slow or unstable (%s)\n",
             cmd, data, (double)(std[hi] / std[lo]), hi + 1, (double)std[hi], lo + 1, (double)std[lo], hint);
     return 1;
+}
+
+int cli_same_file(const char *a, const char *b)
+{
+    struct stat sa, sb;
+    if (!strcmp(a, b)) return 1;
+    return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
 }
