@@ -2,6 +2,7 @@
 #ifndef NNLAB_ACTIVATION_H
 #define NNLAB_ACTIVATION_H
 
+#include "export.h"
 #include <stddef.h>
 #include <nnlab/config.h>
 #include "error.h"
@@ -110,27 +111,27 @@ typedef struct nn_act_info {
 } nn_act_info;
 
 /* Table entry of id (NULL for an id out of range). */
-const nn_act_info *nn_act_info_of(nn_act_id id);
+NN_API const nn_act_info *nn_act_info_of(nn_act_id id);
 /* Look a name or alias up ("swish" -> NN_ACT_SILU). Returns -1 if unknown. */
-int nn_act_lookup(const char *name);
+NN_API int nn_act_lookup(const char *name);
 
 /* Parse "NAME[:key=value,...]" into *out with defaults for keys not given.
  * Errors: NN_EINVAL naming the unknown function (listing valid ones), the unknown key
  * (listing the function's keys) or the invalid value; *out is untouched then. */
-nn_status nn_act_parse(const char *spec, nn_act *out);
+NN_API nn_status nn_act_parse(const char *spec, nn_act *out);
 /* The defaults of id. */
-nn_act nn_act_default(nn_act_id id);
+NN_API nn_act nn_act_default(nn_act_id id);
 /* Canonical spec of a (parameters that differ from the defaults, at full precision), so that
  * nn_act_parse(nn_act_format(a)) gives back a exactly. Returns the length snprintf would. */
-int nn_act_format(const nn_act *a, char *buf, size_t size);
+NN_API int nn_act_format(const nn_act *a, char *buf, size_t size);
 
 /* y[i] = f(x[i]) with a's parameters, inference mode (rrelu uses (lower+upper)/2). y may alias x. */
-void nn_act_forward(const nn_act *a, const nn_real *x, nn_real *y, size_t n);
+NN_API void nn_act_forward(const nn_act *a, const nn_real *x, nn_real *y, size_t n);
 /* dx[i] = f'(x[i]) * dy[i] (overwrites dx; dx may alias dy). y is forward's output for x. */
-void nn_act_backward(const nn_act *a, const nn_real *x, const nn_real *y,
+NN_API void nn_act_backward(const nn_act *a, const nn_real *x, const nn_real *y,
                      const nn_real *dy, nn_real *dx, size_t n);
 /* f(x), and f'(x) into *dfdx when not NULL; the scalar form of the two above. */
-nn_real nn_act_eval(const nn_act *a, nn_real x, nn_real *dfdx);
+NN_API nn_real nn_act_eval(const nn_act *a, nn_real x, nn_real *dfdx);
 
 #ifdef __cplusplus
 }

@@ -2,6 +2,7 @@
 #ifndef NNLAB_BLAS_H
 #define NNLAB_BLAS_H
 
+#include "export.h"
 #include <stddef.h>
 #include <stdio.h>
 #include "error.h"
@@ -35,13 +36,13 @@ typedef struct nn_blas_facts {
 } nn_blas_facts;
 
 /* Fill *out with the facts above. Never fails on a valid pointer; NN_EINVAL for NULL. Thread-safe. */
-nn_status nn_blas_info(nn_blas_facts *out);
+NN_API nn_status nn_blas_info(nn_blas_facts *out);
 
 /* NN_OK unless OpenBLAS runs its generic kernels on a CPU that can run vector ones (nn_blas_better_core):
  * then NN_EINVAL with a message naming the environment variable to set before the program starts ("...: set
  * OPENBLAS_CORETYPE=SkylakeX"). Also NN_EINVAL when OPENBLAS_CORETYPE is set to "" or to a name OpenBLAS does
  * not know, which it silently replaces by its own guess. */
-nn_status nn_blas_check(void);
+NN_API nn_status nn_blas_check(void);
 
 /* The decision table behind nn_blas_check, pure functions of their arguments (for tests and tools):
  * nn_blas_best_core: the best OpenBLAS 0.3.21 core for these NN_CPU_* bits ("SkylakeX", "Haswell",
@@ -49,20 +50,20 @@ nn_status nn_blas_check(void);
  * 0 for a name OpenBLAS does not know (case-insensitive, as OpenBLAS reads it); nn_blas_better_core: the core
  * to switch to when `current` is generic (rank 1) and the CPU runs a vector core (rank 2 or more), else NULL.
  * A vector core is never second-guessed: OpenBLAS picked it knowing the CPU. */
-const char *nn_blas_best_core(unsigned features);
-int nn_blas_core_rank(const char *core);
-const char *nn_blas_better_core(const char *current, unsigned features);
+NN_API const char *nn_blas_best_core(unsigned features);
+NN_API int nn_blas_core_rank(const char *core);
+NN_API const char *nn_blas_better_core(const char *current, unsigned features);
 
 /* Whether a program should restart itself with OPENBLAS_CORETYPE=*core: 1 when nn_blas_better_core names a
  * core for the running one and OPENBLAS_CORETYPE was not set by the user, 0 otherwise (also when
  * NNLAB_BLAS_REEXEC is set: the restart happened already, which guards against loops). For tests,
  * NNLAB_BLAS_TEST_UNSET=1 treats a set OPENBLAS_CORETYPE as unset, so that a generic core can be forced. */
-int nn_blas_should_reexec(const char **core);
+NN_API int nn_blas_should_reexec(const char **core);
 
 /* Restart the running program (argv as main received it) once with the best kernels, as nnlab and nnlab-bench
  * do first thing in main: returns only when no restart is needed or execv failed (then NN_EIO and a message).
  * log (may be NULL) receives one line saying what is done. Must run before the program starts any thread. */
-nn_status nn_blas_reexec_best(char **argv, FILE *log);
+NN_API nn_status nn_blas_reexec_best(char **argv, FILE *log);
 
 #ifdef __cplusplus
 }

@@ -2,6 +2,7 @@
 #ifndef NNLAB_DATA_H
 #define NNLAB_DATA_H
 
+#include "export.h"
 #include <stddef.h>
 #include <stdio.h>
 #include <stdint.h>
@@ -28,11 +29,11 @@ typedef struct nn_dataset {
 } nn_dataset;
 
 /* A data set of rows x cols zeros (nclasses 0); caller owns it. NULL on bad size (rows < 0, cols < 1) or no memory. */
-nn_dataset *nn_dataset_new(int rows, int cols);
+NN_API nn_dataset *nn_dataset_new(int rows, int cols);
 /* Frees d and its arrays; NULL is fine. */
-void nn_dataset_free(nn_dataset *d);
+NN_API void nn_dataset_free(nn_dataset *d);
 /* Deep copy of rows idx[0..n) of d (all rows in order when idx is NULL). NULL on no memory. */
-nn_dataset *nn_dataset_subset(const nn_dataset *d, const int *idx, int n);
+NN_API nn_dataset *nn_dataset_subset(const nn_dataset *d, const int *idx, int n);
 
 /* How labels are read (nn_csv_opts.labels). */
 enum {
@@ -62,39 +63,39 @@ typedef struct nn_csv_opts {
 } nn_csv_opts;
 
 /* The default options: header -1, everything else 0 / NULL. */
-nn_csv_opts nn_csv_defaults(void);
+NN_API nn_csv_opts nn_csv_defaults(void);
 /* Read a CSV file as o says (NULL: defaults). Blank lines and lines starting with '#' are skipped, a UTF-8
  * byte order mark and double quotes around a cell are removed, one delimiter ending a line is ignored, and
  * with a delimiter other than ',' a decimal comma ("5,1") is read as a point. An unnamed first column of
  * distinct whole numbers >= 0 (a pandas or R row index) is dropped. What the reader decided on its own is
  * described in d->notes. Errors (NULL, nn_errmsg() "FILE:LINE: ..."): missing file, bad cell, ragged row,
  * unknown label or drop column, a label column with one class only, no data rows (saying why), a NUL byte. */
-nn_dataset *nn_dataset_read_csv(const char *path, const nn_csv_opts *o);
+NN_API nn_dataset *nn_dataset_read_csv(const char *path, const nn_csv_opts *o);
 /* As nn_dataset_read_csv, from len bytes of text (not changed; e.g. standard input read by the caller);
  * name is used in messages. */
-nn_dataset *nn_dataset_parse_csv(const char *text, size_t len, const char *name, const nn_csv_opts *o);
+NN_API nn_dataset *nn_dataset_parse_csv(const char *text, size_t len, const char *name, const nn_csv_opts *o);
 /* nn_dataset_read_csv with the default options but the given header (1, 0 or -1 detect) and labels =
  * NN_LABELS_IDS: whole-number labels are the class ids as they are. */
-nn_dataset *nn_dataset_load_csv(const char *path, int header);
+NN_API nn_dataset *nn_dataset_load_csv(const char *path, int header);
 /* Write d as CSV (header "x1,...,xN,label" or its names; labels as class_names when it has them; "target"
  * instead of "label" for a regression set, so that whole-number targets read back as values), with optional
  * '#' comment lines first. Written atomically (nn_atomic_open). Errors: those of nn_atomic_open/commit (NN_EIO); NN_EINVAL (nothing written) for non-finite values, labels that are not class indices of a
  * classification set, or names that would not read back. */
-nn_status nn_dataset_save_csv(const nn_dataset *d, const char *path, const char *comment);
+NN_API nn_status nn_dataset_save_csv(const nn_dataset *d, const char *path, const char *comment);
 /* As nn_dataset_save_csv, to an open stream (e.g. stdout), flushed; nothing is written on NN_EINVAL. */
-nn_status nn_dataset_write_csv(const nn_dataset *d, FILE *f, const char *comment);
+NN_API nn_status nn_dataset_write_csv(const nn_dataset *d, FILE *f, const char *comment);
 
 /* Seeded shuffle and split: *test gets round(test_fraction * rows) rows, *train the rest (both owned by the
  * caller; a fraction of 0 gives *test = NULL). Errors: NN_EINVAL unless 0 <= test_fraction < 1 and the
  * training part keeps at least one row. */
-nn_status nn_dataset_split(const nn_dataset *d, double test_fraction, uint64_t seed,
+NN_API nn_status nn_dataset_split(const nn_dataset *d, double test_fraction, uint64_t seed,
                            nn_dataset **train, nn_dataset **test);
 
 /* Column means and standard deviations (population, a constant column gets std 1) of d into
  * mean[cols] and std[cols]: fit on the training part only, then apply to every part. */
-void nn_dataset_fit_standardize(const nn_dataset *d, nn_real *mean, nn_real *std);
+NN_API void nn_dataset_fit_standardize(const nn_dataset *d, nn_real *mean, nn_real *std);
 /* x = (x - mean) / std in place. */
-void nn_dataset_standardize(nn_dataset *d, const nn_real *mean, const nn_real *std);
+NN_API void nn_dataset_standardize(nn_dataset *d, const nn_real *mean, const nn_real *std);
 
 /* Toy tasks, 2 features each, seeded; noise is the standard deviation of Gaussian noise added to the
  * points (blobs: of each blob). See docs/datasets.md for each generator's exact definition.
@@ -106,9 +107,9 @@ void nn_dataset_standardize(nn_dataset *d, const nn_real *mean, const nn_real *s
  *   "checkerboard" a 4 x 4 board of alternating classes over [-2,2]^2
  * n is the total number of samples. Errors (NULL): unknown name (listing the valid ones), n < 1,
  * classes < 2, noise < 0. */
-nn_dataset *nn_dataset_generate(const char *name, int n, int classes, double noise, uint64_t seed);
+NN_API nn_dataset *nn_dataset_generate(const char *name, int n, int classes, double noise, uint64_t seed);
 /* The generator names, NULL-terminated. */
-const char *const *nn_dataset_generators(void);
+NN_API const char *const *nn_dataset_generators(void);
 
 #ifdef __cplusplus
 }

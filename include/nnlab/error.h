@@ -2,6 +2,8 @@
 #ifndef NNLAB_ERROR_H
 #define NNLAB_ERROR_H
 
+#include "export.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -21,14 +23,14 @@ typedef enum nn_status {
 } nn_status;
 
 /* Short fixed name of a status ("invalid argument", ...). Never NULL. */
-const char *nn_strerror(nn_status s);
+NN_API const char *nn_strerror(nn_status s);
 
 /* The message of the last failure in this thread (e.g. "data.csv:12: column 3: 'x1' is not a number").
  * Valid until the next failing call in this thread; "" if nothing failed yet. */
-const char *nn_errmsg(void);
+NN_API const char *nn_errmsg(void);
 
 /* Forget the last message (nn_errmsg() returns "" afterwards). */
-void nn_errclear(void);
+NN_API void nn_errclear(void);
 
 #ifdef __cplusplus
 }

@@ -2,6 +2,7 @@
 #ifndef NNLAB_INIT_H
 #define NNLAB_INIT_H
 
+#include "export.h"
 #include "error.h"
 
 #ifdef __cplusplus
@@ -22,10 +23,10 @@ typedef enum nn_init {
 } nn_init;
 
 /* Name of an initialiser ("xavier_uniform", "he_normal", ..., "auto"). */
-const char *nn_init_name(nn_init i);
+NN_API const char *nn_init_name(nn_init i);
 /* Parse a name (also "glorot_uniform", "glorot_normal", "kaiming_uniform", "kaiming_normal").
  * Errors: NN_EINVAL naming the token and listing the valid names. */
-nn_status nn_init_parse(const char *name, nn_init *out);
+NN_API nn_status nn_init_parse(const char *name, nn_init *out);
 
 #ifdef __cplusplus
 }

@@ -2,6 +2,7 @@
 #ifndef NNLAB_TENSOR_H
 #define NNLAB_TENSOR_H
 
+#include "export.h"
 #include <stddef.h>
 #include <nnlab/config.h>
 #include "error.h"
@@ -19,14 +20,14 @@ typedef struct nn_tensor {
 } nn_tensor;
 
 /* A rows x cols tensor of zeros; the caller owns it (nn_tensor_free). NULL on bad shape or no memory. */
-nn_tensor *nn_tensor_new(int rows, int cols);
+NN_API nn_tensor *nn_tensor_new(int rows, int cols);
 /* Frees t and its data; NULL is fine. */
-void nn_tensor_free(nn_tensor *t);
+NN_API void nn_tensor_free(nn_tensor *t);
 /* Reshape to rows x cols, growing the buffer only when rows*cols exceeds cap (contents then undefined).
  * Errors: NN_ESHAPE on negative sizes, NN_ENOMEM. Works on a zero-initialised struct too. */
-nn_status nn_tensor_resize(nn_tensor *t, int rows, int cols);
+NN_API nn_status nn_tensor_resize(nn_tensor *t, int rows, int cols);
 /* Releases the buffer of a tensor embedded in another struct (not the struct itself). */
-void nn_tensor_release(nn_tensor *t);
+NN_API void nn_tensor_release(nn_tensor *t);
 /* Pointer to row r. */
 static inline nn_real *nn_tensor_row(const nn_tensor *t, int r) { return t->data + (size_t)r * (size_t)t->cols; }
 

@@ -2,6 +2,7 @@
 #ifndef NNLAB_TRAIN_H
 #define NNLAB_TRAIN_H
 
+#include "export.h"
 #include <stdint.h>
 #include <nnlab/config.h>
 #include "error.h"
@@ -71,7 +72,7 @@ typedef struct nn_fit_opts {
 } nn_fit_opts;
 
 /* The defaults above. */
-nn_fit_opts nn_fit_defaults(void);
+NN_API nn_fit_opts nn_fit_defaults(void);
 
 /* Train m on train with o. Stops early, on a callback's request, or on nn_request_stop() after the current
  * batch (NN_EINTR). A non-finite loss or gradient stops it with NN_ENONFINITE, a message naming the epoch and
@@ -79,27 +80,27 @@ nn_fit_opts nn_fit_defaults(void);
  * Errors: NN_ESHAPE if train (or val) columns differ from the model inputs, NN_EINVAL without a loss head
  * or for bad options; data-parallel: NN_EIO when the reduction fails or another worker failed (its own
  * message is on that worker). */
-nn_status nn_fit(nn_model *m, nn_optim *o, const nn_dataset *train, const nn_fit_opts *opts, nn_history *hist);
+NN_API nn_status nn_fit(nn_model *m, nn_optim *o, const nn_dataset *train, const nn_fit_opts *opts, nn_history *hist);
 /* Frees the history's array (not the struct); NULL is fine. */
-void nn_history_free(nn_history *h);
+NN_API void nn_history_free(nn_history *h);
 
 /* One training step on rows samples: forward, loss, zero_grad, backward, (clip), optimizer step.
  * *loss (optional) receives the batch loss. Allocates nothing once buffers fit the batch size. */
-nn_status nn_train_step(nn_model *m, nn_optim *o, const nn_real *x, const nn_real *y, int rows, double *loss);
+NN_API nn_status nn_train_step(nn_model *m, nn_optim *o, const nn_real *x, const nn_real *y, int rows, double *loss);
 
 /* Mean loss and accuracy of m on d in inference mode, in batches of batch_size (0: 256).
  * Either output may be NULL. Errors: as nn_model_forward and nn_model_loss. */
-nn_status nn_evaluate(nn_model *m, const nn_dataset *d, int batch_size, double *loss, double *acc);
+NN_API nn_status nn_evaluate(nn_model *m, const nn_dataset *d, int batch_size, double *loss, double *acc);
 
 /* Ask every nn_fit running now to stop after its current batch; async-signal-safe (callable from a SIGINT
  * handler). A fit started later does not see the request. */
-void nn_request_stop(void);
+NN_API void nn_request_stop(void);
 
 /* Threads used by matrix products (OpenBLAS's, process-wide) and anything else the library parallelises.
  * n <= 0 takes NNLAB_THREADS from the environment, else the number of cores. Products below about 8 million
  * multiply-adds run on one thread whatever n is, since splitting them measured slower. */
-void nn_set_threads(int n);
-int nn_get_threads(void);
+NN_API void nn_set_threads(int n);
+NN_API int nn_get_threads(void);
 
 #ifdef __cplusplus
 }
