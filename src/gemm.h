@@ -6,7 +6,10 @@
 #include "internal.h"
 
 /* C (m x n) = alpha * op(A) * op(B) + beta * C, all row-major; op(A) is m x k, op(B) is k x n.
- * ta / tb = 1 transposes A / B. beta = 0 ignores C's old contents (NaN included). */
+ * ta / tb = 1 transposes A / B. beta = 0 ignores C's old contents (NaN included).
+ * Small products set OpenBLAS's process-wide thread count to 1 around the call and back: a race between
+ * models trained from several threads, documented at nn_set_threads (nnlab/train.h) until per-model
+ * parallelism replaces it. */
 void nn_gemm(int ta, int tb, int m, int n, int k, nn_real alpha, const nn_real *A, int lda,
              const nn_real *B, int ldb, nn_real beta, nn_real *C, int ldc);
 

@@ -11,6 +11,7 @@ typedef struct nn_layer nn_layer;
  * whenever those vectors move. */
 typedef struct nn_layer_ops {
     const char *kind; /* "dense", "act", "maxout", ... */
+    nn_layer_type type;   /* what nn_model_layer_type reports */
     /* y = layer(x); L->y is already sized rows x out by the model. train = 1: training mode, record what
      * backward needs (in L->aux or L->y). rng: the model's generator for random layers. */
     nn_status (*forward)(nn_layer *L, const nn_tensor *x, int train, nn_rng *rng);
@@ -64,5 +65,7 @@ nn_status nn_alpha_dropout_create(nn_layer *L, const nn_spec *spec);
 nn_status nn_batchnorm_create(nn_layer *L, const nn_spec *spec);
 /* The element-wise activation layer (src/layers/activation.c): fixed or learnable parameters. */
 nn_status nn_act_layer_create(nn_layer *L, const nn_act *act);
+/* The activation of an activation layer (L->ops->type == NN_LAYER_ACT). */
+const nn_act *nn_act_layer_act(const nn_layer *L);
 
 #endif

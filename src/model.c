@@ -495,6 +495,18 @@ const char *nn_model_layer_kind(const nn_model *m, int i)
 {
     return i >= 0 && i < m->nlayers ? m->layers[i].ops->kind : NULL;
 }
+
+nn_layer_type nn_model_layer_type(const nn_model *m, int i)
+{
+    return i >= 0 && i < m->nlayers ? m->layers[i].ops->type : NN_LAYER_NONE;
+}
+
+int nn_model_layer_act(const nn_model *m, int i, nn_act *act)
+{
+    if (nn_model_layer_type(m, i) != NN_LAYER_ACT) return 0;
+    if (act) *act = *nn_act_layer_act(&m->layers[i]);
+    return 1;
+}
 int nn_model_layer_inputs(const nn_model *m, int i) { return i >= 0 && i < m->nlayers ? m->layers[i].in : -1; }
 int nn_model_layer_outputs(const nn_model *m, int i) { return i >= 0 && i < m->nlayers ? m->layers[i].out : -1; }
 

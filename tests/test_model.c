@@ -309,11 +309,33 @@ START_TEST(init_scales)
 }
 END_TEST
 
+/* Layer kinds and activations are asked of the library, not read from kind strings. */
+START_TEST(layer_types)
+{
+    nn_model *m = nn_model_from_spec(3, "dense:4,elu:alpha=0.5,maxout:3:k=2,batchnorm,dropout:p=0.1,dense:2,softmax",
+                                     NN_LOSS_NONE, 1);
+    ck_assert_ptr_nonnull(m);
+    static const nn_layer_type want[] = {NN_LAYER_DENSE, NN_LAYER_ACT, NN_LAYER_MAXOUT, NN_LAYER_BATCHNORM,
+                                         NN_LAYER_DROPOUT, NN_LAYER_DENSE, NN_LAYER_SOFTMAX};
+    ck_assert_int_eq(nn_model_nlayers(m), 7);
+    for (int i = 0; i < 7; i++) ck_assert_int_eq(nn_model_layer_type(m, i), want[i]);
+    ck_assert_int_eq(nn_model_layer_type(m, 7), NN_LAYER_NONE);
+    ck_assert_int_eq(nn_model_layer_type(m, -1), NN_LAYER_NONE);
+    nn_act a;
+    ck_assert(nn_model_layer_act(m, 1, &a));
+    ck_assert_int_eq(a.id, NN_ACT_ELU);
+    ck_assert(a.p[0] == (nn_real)0.5);
+    ck_assert(!nn_model_layer_act(m, 0, &a) && !nn_model_layer_act(m, 9, NULL));
+    nn_model_free(m);
+}
+END_TEST
+
 static Suite *model_suite(void)
 {
     Suite *s = suite_create("model");
     TCase *t = tcase_create("core");
     tcase_add_test(t, grad_dense_heads);
+    tcase_add_test(t, layer_types);
     tcase_add_test(t, grad_maxout);
     tcase_add_test(t, grad_regularised_model);
     tcase_add_test(t, maxout_ties_first);

@@ -78,11 +78,14 @@ NN_API int nn_model_outputs(const nn_model *m);
 /* Classes the model predicts: its output width, or 2 for a single-output sigmoid-bce model. */
 NN_API int nn_model_classes(const nn_model *m);
 NN_API int nn_model_nlayers(const nn_model *m);
-/* All trainable parameters (and their gradients) in one contiguous vector owned by the model. */
+/* All trainable parameters (and their gradients) in one contiguous vector owned by the model, valid until
+ * nn_model_free. The first call of these three (like the first forward) is the model's first use: it
+ * allocates and initialises the vectors, after which no layer can be added. They return NULL when that
+ * fails: a model without layers (NN_EINVAL) or no memory (NN_ENOMEM), the reason in nn_errmsg(). */
 NN_API size_t nn_model_nparams(const nn_model *m);
 NN_API nn_real *nn_model_params(nn_model *m);
 NN_API nn_real *nn_model_grads(nn_model *m);
-/* Non-trainable saved state (batchnorm running statistics), contiguous, owned by the model. */
+/* Non-trainable saved state (batchnorm running statistics), contiguous, owned by the model; NULL as above. */
 NN_API size_t nn_model_nstate(const nn_model *m);
 NN_API nn_real *nn_model_state(nn_model *m);
 
@@ -90,26 +93,34 @@ NN_API nn_real *nn_model_state(nn_model *m);
  * the model. The arrays (nn_model_inputs long) are copied; NULL, NULL removes it.
  * Errors: NN_EINVAL for a std that is not > 0 or not finite. */
 NN_API nn_status nn_model_set_scaling(nn_model *m, const nn_real *mean, const nn_real *std);
-/* 1 and pointers to the model's arrays if scaling is set, else 0. */
+/* 1 and pointers to the model's arrays (valid until the next nn_model_set_scaling or nn_model_free) if
+ * scaling is set, else 0 and NULLs. */
 NN_API int nn_model_scaling(const nn_model *m, const nn_real **mean, const nn_real **std);
 
 /* Forward `rows` rows of x (rows x inputs, row-major). train = 1 records what backward needs and uses
  * training behaviour (rrelu, dropout, batchnorm). *out (optional) points at the model's output tensor,
- * valid until the next forward. Buffers grow only when rows exceeds every earlier batch. */
+ * valid until the next forward. Lifetime of x: without input scaling the model does not copy x but keeps a
+ * pointer to it, which nn_model_backward (and nn_model_gradcheck) read: x must stay alive and unchanged
+ * until the next forward. Allocates on the first use and when rows exceeds every earlier batch, else
+ * nothing. Errors: NN_ESHAPE for rows < 1, NN_ENOMEM, NN_EINVAL for a model without layers. */
 NN_API nn_status nn_model_forward(nn_model *m, const nn_real *x, int rows, int train, const nn_tensor **out);
 /* Loss of the last forward output against targets y (one per row) through the loss head; stores dL/dout
  * for nn_model_backward. *correct (optional) counts rows whose predicted class equals y.
+ * Allocates only when the batch exceeds every earlier one.
  * Errors: NN_EINVAL without a loss head or for a label out of range. */
 NN_API nn_status nn_model_loss(nn_model *m, const nn_real *y, double *loss, int *correct);
 /* Set every gradient to zero. */
 NN_API void nn_model_zero_grad(nn_model *m);
 /* Backward through all layers in reverse from the gradient nn_model_loss stored (or set with
- * nn_model_set_output_grad); adds into the parameter gradients. Errors: NN_EINVAL if no training forward. */
+ * nn_model_set_output_grad); adds into the parameter gradients. Reads the x of the last forward (see
+ * nn_model_forward). Allocates only when the batch exceeds every earlier one; on NN_ENOMEM no gradient
+ * has changed. Errors: NN_EINVAL if no training forward, NN_ENOMEM. */
 NN_API nn_status nn_model_backward(nn_model *m);
 /* Use dout (rows x outputs of the last forward) as dL/dout instead of a loss head's gradient. */
 NN_API nn_status nn_model_set_output_grad(nn_model *m, const nn_real *dout);
 /* Gradient of the loss with respect to the model input (rows x inputs) after nn_model_backward with
- * nn_model_keep_grads on; NULL otherwise (training does not need it, so it is not computed). */
+ * nn_model_keep_grads on; NULL otherwise (training does not need it, so it is not computed).
+ * Owned by the model, valid until the next backward. */
 NN_API const nn_tensor *nn_model_input_grad(const nn_model *m);
 
 /* Predict in inference mode: classes[r] (optional) the arg-max class, probs (optional, rows x
@@ -119,19 +130,38 @@ NN_API nn_status nn_model_predict(nn_model *m, const nn_real *x, int rows, int *
 /* Print layers, output shapes and parameter counts, one line each, to f. */
 NN_API void nn_model_summary(const nn_model *m, FILE *f);
 
-/* Introspection, layers numbered from 0. */
-NN_API const char *nn_model_layer_kind(const nn_model *m, int i);       /* "dense", "act", "maxout", ... */
+/* Introspection, layers numbered from 0. An index out of range gives NULL, -1 or "" as the type says. */
+/* The layer's kind as a static string: "dense", "act", "maxout", "batchnorm", "dropout", "alpha_dropout",
+ * "softmax", "log_softmax". For display; programs test kinds with nn_model_layer_type. */
+NN_API const char *nn_model_layer_kind(const nn_model *m, int i);
+/* Layer kinds, for programs that treat some layers specially (weight matrices, activation probes). */
+typedef enum nn_layer_type {
+    NN_LAYER_NONE = -1, /* an index out of range */
+    NN_LAYER_DENSE = 0,
+    NN_LAYER_ACT,       /* an element-wise activation (nn_model_layer_act) */
+    NN_LAYER_MAXOUT,
+    NN_LAYER_BATCHNORM,
+    NN_LAYER_DROPOUT,   /* dropout and alpha_dropout */
+    NN_LAYER_SOFTMAX    /* softmax and log_softmax */
+} nn_layer_type;
+NN_API nn_layer_type nn_model_layer_type(const nn_model *m, int i);
+/* 1 and *act (optional) = the activation of layer i with the parameters of its spec (trained ones: their
+ * starting values) if layer i is an activation layer; else 0. */
+NN_API int nn_model_layer_act(const nn_model *m, int i, nn_act *act);
 NN_API int nn_model_layer_spec(const nn_model *m, int i, char *buf, size_t size);
 NN_API int nn_model_layer_inputs(const nn_model *m, int i);
 NN_API int nn_model_layer_outputs(const nn_model *m, int i);
-/* The layer's slice of the parameter / gradient vector; *n receives its length. */
+/* The layer's slice of the parameter / gradient vector; *n receives its length. The first call builds the
+ * model as nn_model_params does; NULL for a bad index or when building fails. */
 NN_API nn_real *nn_model_layer_params(nn_model *m, int i, size_t *n);
 NN_API nn_real *nn_model_layer_grads(nn_model *m, int i, size_t *n);
-/* The layer's output of the last forward (rows x outputs). */
+/* The layer's output of the last forward (rows x outputs), owned by the model, valid until the next forward. */
 NN_API const nn_tensor *nn_model_layer_output(const nn_model *m, int i);
 /* With keep = 1, backward keeps dL/d(output) of every layer (for teaching and diagnostics; costs one
  * buffer per layer); read it with nn_model_layer_output_grad after nn_model_backward. */
 NN_API nn_status nn_model_keep_grads(nn_model *m, int keep);
+/* dL/d(output of layer i) kept by the last backward (owned by the model, valid until the next backward);
+ * NULL without nn_model_keep_grads or for a bad index. */
 NN_API const nn_tensor *nn_model_layer_output_grad(const nn_model *m, int i);
 
 /* Numerical gradient check on (x, y) in training mode (random layers replay the same draws): compares

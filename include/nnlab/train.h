@@ -92,14 +92,24 @@ NN_API nn_status nn_train_step(nn_model *m, nn_optim *o, const nn_real *x, const
  * Either output may be NULL. Errors: as nn_model_forward and nn_model_loss. */
 NN_API nn_status nn_evaluate(nn_model *m, const nn_dataset *d, int batch_size, double *loss, double *acc);
 
-/* Ask every nn_fit running now to stop after its current batch; async-signal-safe (callable from a SIGINT
- * handler). A fit started later does not see the request. */
+/* Process-wide: ask every nn_fit running now (in any thread) to stop after its current batch;
+ * async-signal-safe (callable from a SIGINT handler). A fit started later does not see the request. */
 NN_API void nn_request_stop(void);
 
-/* Threads used by matrix products (OpenBLAS's, process-wide) and anything else the library parallelises.
- * n <= 0 takes NNLAB_THREADS from the environment, else the number of cores. Products below about 8 million
- * multiply-adds run on one thread whatever n is, since splitting them measured slower. */
+/* Process-wide settings. Everything else in the library is per object: two threads may each train their
+ * own model with their own optimizer at the same time (the error message is per thread too). Not so these:
+ *
+ * Threads used by matrix products: OpenBLAS's thread count, one setting for the whole process.
+ * n <= 0 takes NNLAB_THREADS from the environment, else the number of cores. The first nn_model_new of
+ * the process calls nn_set_threads(0) unless nn_set_threads ran before. Call it before starting threads
+ * that use the library: it is not synchronised with products running in other threads.
+ * Known limit: products below about 8 million multiply-adds run on one thread whatever n is (splitting
+ * them measured slower), and the library does that today by setting OpenBLAS's process-wide count to 1
+ * around each such product and back. Models trained concurrently from several threads therefore race on
+ * that count: results stay correct, but a large product in one thread may run on one thread while a small
+ * one runs in another. Per-model parallelism owned by the library is to replace this toggle. */
 NN_API void nn_set_threads(int n);
+/* The current process-wide thread count for matrix products. */
 NN_API int nn_get_threads(void);
 
 #ifdef __cplusplus

@@ -7,10 +7,8 @@
 #include "compare.h"
 #include "plot.h"
 
-/* The library has no public layer-property query yet, so layers are recognised by their kind names here, in one
- * place. */
-int cmp_is_act_layer(const nn_model *m, int i) { return !strcmp(nn_model_layer_kind(m, i), "act"); }
-int cmp_is_dense_layer(const nn_model *m, int i) { return !strcmp(nn_model_layer_kind(m, i), "dense"); }
+int cmp_is_act_layer(const nn_model *m, int i) { return nn_model_layer_type(m, i) == NN_LAYER_ACT; }
+int cmp_is_dense_layer(const nn_model *m, int i) { return nn_model_layer_type(m, i) == NN_LAYER_DENSE; }
 
 /* Dead units and the statistics of every hidden activation layer's outputs over the whole training part,
  * inference mode. */

@@ -532,13 +532,12 @@ int cmd_trace(int argc, char **argv)
     }
     for (int i = 0; i < nl; i++) {
         layer_view *v = &views[i];
-        const char *kind = nn_model_layer_kind(m, i);
         nn_model_layer_spec(m, i, v->spec, sizeof v->spec);
         v->in = nn_model_layer_inputs(m, i);
         v->out = nn_model_layer_outputs(m, i);
         nn_model_layer_params(m, i, &v->np);
-        if (!strcmp(kind, "dense")) v->kind = L_DENSE;
-        else if (nn_act_parse(v->spec, &v->act) == NN_OK) v->kind = L_ACT;
+        if (nn_model_layer_type(m, i) == NN_LAYER_DENSE) v->kind = L_DENSE;
+        else if (nn_model_layer_act(m, i, &v->act)) v->kind = L_ACT;
         else v->kind = L_OTHER;
     }
     nn_errclear();

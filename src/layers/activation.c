@@ -107,6 +107,7 @@ static nn_init act_wants_init(const nn_layer *L)
 
 static const nn_layer_ops act_ops = {
     .kind = "act",
+    .type = NN_LAYER_ACT,
     .forward = act_forward,
     .backward = act_backward,
     .init = act_init,
@@ -133,4 +134,10 @@ nn_status nn_act_layer_create(nn_layer *L, const nn_act *act)
     L->nstate = 0;
     L->cfg = c;
     return NN_OK;
+}
+
+const nn_act *nn_act_layer_act(const nn_layer *L)
+{
+    const act_cfg *c = L->cfg;
+    return &c->act;
 }

@@ -168,6 +168,7 @@ static int bn_format(const nn_layer *L, char *buf, size_t size)
 
 static const nn_layer_ops bn_ops = {
     .kind = "batchnorm",
+    .type = NN_LAYER_BATCHNORM,
     .forward = bn_forward,
     .backward = bn_backward,
     .init = bn_init,

@@ -57,6 +57,7 @@ static int dense_format(const nn_layer *L, char *buf, size_t size)
 
 static const nn_layer_ops dense_ops = {
     .kind = "dense",
+    .type = NN_LAYER_DENSE,
     .forward = dense_forward,
     .backward = dense_backward,
     .init = dense_init,

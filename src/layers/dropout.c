@@ -97,6 +97,7 @@ static int dropout_format(const nn_layer *L, char *buf, size_t size) { return dr
 
 static const nn_layer_ops dropout_ops = {
     .kind = "dropout",
+    .type = NN_LAYER_DROPOUT,
     .forward = dropout_forward,
     .backward = dropout_backward,
     .format = dropout_format,
@@ -155,6 +156,7 @@ static int alpha_dropout_format(const nn_layer *L, char *buf, size_t size)
 
 static const nn_layer_ops alpha_dropout_ops = {
     .kind = "alpha_dropout",
+    .type = NN_LAYER_DROPOUT,
     .forward = alpha_dropout_forward,
     .backward = dropout_backward, /* b does not depend on x: dx = (a * keep) * dy, the factor in aux */
     .format = alpha_dropout_format,

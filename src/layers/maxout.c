@@ -86,6 +86,7 @@ static int maxout_format(const nn_layer *L, char *buf, size_t size)
 
 static const nn_layer_ops maxout_ops = {
     .kind = "maxout",
+    .type = NN_LAYER_MAXOUT,
     .forward = maxout_forward,
     .backward = maxout_backward,
     .init = maxout_init,

@@ -79,6 +79,7 @@ static nn_init softmax_wants_init(const nn_layer *L)
 
 static const nn_layer_ops softmax_ops = {
     .kind = "softmax",
+    .type = NN_LAYER_SOFTMAX,
     .forward = softmax_forward,
     .backward = softmax_backward,
     .format = softmax_format,
@@ -86,6 +87,7 @@ static const nn_layer_ops softmax_ops = {
 };
 static const nn_layer_ops log_softmax_ops = {
     .kind = "log_softmax",
+    .type = NN_LAYER_SOFTMAX,
     .forward = log_softmax_forward,
     .backward = log_softmax_backward,
     .format = softmax_format,
