@@ -7,6 +7,8 @@ set -u
 so=$1 inc=$2
 tmp=$(mktemp -d) || exit 1
 trap 'rm -rf "$tmp"' EXIT
+# The headers of libnnlab; mpi.h belongs to libnnlab_mpi, a separate library.
+headers() { ls "$inc"/nnlab/*.h | grep -v /mpi.h; }
 nm -D --defined-only "$so" | awk '$2 ~ /^[TDBRVW]$/ {print $3}' | grep -v '^_' | sort -u >"$tmp/exported"
 # Names of NN_API declarations: the first identifier followed by '(' on an NN_API line.
 grep -h '^NN_API' $(headers) | grep -o '\bnn_[a-z0-9_]*\s*(' | sed 's/\s*(//' | sort -u >"$tmp/declared"
