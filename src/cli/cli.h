@@ -3,6 +3,7 @@
 #define NNLAB_CLI_H
 
 #include <stddef.h>
+#include <signal.h>
 #include <stdio.h>
 #include <getopt.h>
 #include <stdint.h>
@@ -119,7 +120,9 @@ int cli_outdir_commit(const char *tmp, const char *out);
 /* 1 if the two paths name one file: the same text, or one existing file reached both ways. */
 int cli_same_file(const char *a, const char *b);
 
-/* Ctrl-C calls nn_request_stop() so training stops after the current batch. */
+/* The one Ctrl-C handler: sets cli_interrupted and calls nn_request_stop(), so every training run stops
+ * after its current batch (and commands start no new ones); a second Ctrl-C kills the process. */
+extern volatile sig_atomic_t cli_interrupted;
 void cli_install_sigint(void);
 
 /* Progress for nn_fit: a live bar redrawn on stderr when it is a terminal, one line per epoch otherwise,

@@ -100,8 +100,8 @@ int cmd_compare(int argc, char **argv)
     if (rc != CLI_OK) goto out;
 
     int workers = choose_workers(o.threads);
-    cmp_stop_flag = 0;
-    cmp_install_sigint();
+    cli_interrupted = 0;
+    cli_install_sigint();
 
     int nt = o.data ? 1 : NSUITE, done = 0;
     cmp_task **tasks = calloc((size_t)nt, sizeof *tasks);
@@ -118,7 +118,7 @@ int cmd_compare(int argc, char **argv)
     if (!cli_quiet && !o.data)
         fprintf(stderr, "nnlab compare: the bundled suite (%d tasks x %d configurations x %d seeds) into %s/\n",
                 NSUITE, acts.n * vars.n, o.seeds, o.out);
-    for (int k = 0; k < nt && !cmp_stop_flag; k++) {
+    for (int k = 0; k < nt && !cli_interrupted; k++) {
         nn_dataset *d = NULL;
         int trc;
         cmp_task *t = open_task(&in, k, &acts, &vars, &d, &trc);
@@ -145,10 +145,10 @@ int cmd_compare(int argc, char **argv)
                                  o.data ? "" : "/", o.data ? "" : t->name, t->seconds);
     }
     if (!o.data && done > 0) {
-        if (report_suite_html(root, (const cmp_task *const *)tasks, done, cmp_stop_flag != 0)) rc = CLI_ERR;
+        if (report_suite_html(root, (const cmp_task *const *)tasks, done, cli_interrupted != 0)) rc = CLI_ERR;
         else if (!cli_quiet) fprintf(stderr, "suite report: %s/index.html\n", o.out);
     }
-    if (cmp_stop_flag) {
+    if (cli_interrupted) {
         cli_error("compare: interrupted: the report holds the runs trained so far");
         rc = CLI_ERR;
     }

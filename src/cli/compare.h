@@ -45,11 +45,6 @@ typedef struct cmp_act_list {
  * after printing the error. */
 int cmp_parse_acts(const char *list, cmp_act_list *out);
 
-/* Set by Ctrl-C (compare_run.c): every run stops after its current batch, no new run starts. */
-extern volatile sig_atomic_t cmp_stop_flag;
-/* Installs compare's Ctrl-C handler (a second Ctrl-C kills). */
-void cmp_install_sigint(void);
-
 /* The task with every activation's architecture checked against the data: usage errors surface here, before
  * any training. NULL with *rc the exit status after printing the error. */
 cmp_task *cmp_task_new(const cmp_settings *o, const char *name, const char *data, const nn_dataset *d,

@@ -10,28 +10,6 @@
 #include <unistd.h>
 #include "compare.h"
 
-/* nn_fit clears the library's stop request when a run starts or ends, which with several runs in flight
- * would lose a Ctrl-C meant for the others: compare keeps its own flag and stops each run from the batch
- * callback. */
-volatile sig_atomic_t cmp_stop_flag;
-
-static void on_sigint(int sig)
-{
-    (void)sig;
-    cmp_stop_flag = 1;
-    nn_request_stop();
-}
-
-void cmp_install_sigint(void)
-{
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_sigint;
-    sigemptyset(&sa.sa_mask);
-    sa.sa_flags = SA_RESETHAND; /* a second Ctrl-C kills a stuck run */
-    sigaction(SIGINT, &sa, NULL);
-}
-
 typedef struct pool {
     cmp_task *t;
     const nn_dataset *d;
@@ -49,7 +27,7 @@ typedef struct pool {
 static int on_batch(int epoch, int batch, int nbatches, double loss, void *user)
 {
     (void)epoch, (void)batch, (void)nbatches, (void)loss, (void)user;
-    return cmp_stop_flag != 0;
+    return cli_interrupted != 0;
 }
 
 static int on_epoch(const nn_epoch_stats *s, void *user)
@@ -162,7 +140,7 @@ static void *worker(void *arg)
 {
     pool *p = arg;
     pthread_mutex_lock(&p->mu);
-    while (p->next < p->total && !cmp_stop_flag) {
+    while (p->next < p->total && !cli_interrupted) {
         int j = p->next++;
         pthread_mutex_unlock(&p->mu);
         /* Seed-major order: every activation gets its first seed early, so an interrupted run still
@@ -329,7 +307,7 @@ static int train_task(cmp_task *t, const nn_dataset *d, int workers, cmp_grid *g
         cli_error("out of memory");
     }
     t->seconds = cli_now() - p.t0;
-    t->interrupted = cmp_stop_flag != 0;
+    t->interrupted = cli_interrupted != 0;
     free(p.reported);
     free(p.finished);
     return rc;

@@ -403,9 +403,12 @@ int cli_atomic_commit(nn_atomic *a)
     return -1;
 }
 
+volatile sig_atomic_t cli_interrupted;
+
 static void on_sigint(int sig)
 {
     (void)sig;
+    cli_interrupted = 1;
     nn_request_stop();
 }
 
