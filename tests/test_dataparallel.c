@@ -139,7 +139,9 @@ static void same_as_plain(const char *arch, const char *opt, int batch)
                           "%.17g", workers, e + 1, a->loss, b->loss);
             ck_assert_msg(fabs(a->val_loss - b->val_loss) <= TOL_DP * fabs(b->val_loss), "%d workers, epoch %d",
                           workers, e + 1);
-            ck_assert(fabs(a->acc - b->acc) <= 1e-3 && fabs(a->val_acc - b->val_acc) <= 1e-3);
+            /* A point on the decision boundary may flip with the last bit of the sums: up to two of the 120
+             * training and 30 validation rows may differ. */
+            ck_assert(fabs(a->acc - b->acc) <= 2.0 / 120 + 1e-9 && fabs(a->val_acc - b->val_acc) <= 2.0 / 30 + 1e-9);
         }
         nn_history_free(&dp.hist);
     }
