@@ -172,7 +172,7 @@ void report_table(FILE *f, const cmp_task *t)
     }
     if (t->probe_init) report_depth_table(f, t);
     if (t->winner >= 0) fprintf(f, "# %s is significantly better than every other row\n", t->acts[t->winner].spec);
-    else fprintf(f, "# no single best: the %d rows of group 1 are tied\n", report_group_size(t, 1));
+    else if (t->nacts > 1) fprintf(f, "# no single best: the %d rows of group 1 are tied\n", report_group_size(t, 1));
     for (int k = 0; k < t->nacts; k++) {
         const cmp_act *A = &t->acts[t->order[k]];
         if (report_note(t, A, buf, sizeof buf)) fprintf(f, "# %s\n", buf);

@@ -96,7 +96,7 @@ static void h_results(FILE *f, const cmp_task *t)
         fputs("<code>", f);
         h_esc(f, t->acts[t->winner].spec);
         fputs("</code> (shaded) is significantly better than every other row. ", f);
-    } else {
+    } else if (t->nacts > 1) {
         fprintf(f, "No row is significantly better than all others: the %d rows of group 1 are tied. ",
                 report_group_size(t, 1));
     }
