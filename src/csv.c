@@ -16,48 +16,6 @@
 /* Cells quoted in messages are cut here so that one huge cell cannot drown the message. */
 #define CELL_SHOW 40
 
-/* The whole of f, NUL-terminated: parsing in place needs no line-length limit. name is for messages. */
-static char *read_stream(FILE *f, const char *name, size_t *len)
-{
-    size_t cap = 1 << 16, n = 0;
-    char *buf = nn_malloc(cap);
-    while (buf) {
-        n += fread(buf + n, 1, cap - 1 - n, f);
-        if (n < cap - 1) break;
-        char *b = cap > SIZE_MAX / 2 ? NULL : realloc(buf, cap * 2);
-        if (!b) {
-            nn_fail(NN_ENOMEM, "%s: out of memory reading the file", name);
-            free(buf);
-            buf = NULL;
-        } else {
-            buf = b;
-            cap *= 2;
-        }
-    }
-    if (buf && ferror(f)) {
-        nn_fail(NN_EIO, "%s: read error: %s", name, strerror(errno));
-        free(buf);
-        buf = NULL;
-    }
-    if (buf) {
-        buf[n] = '\0';
-        *len = n;
-    }
-    return buf;
-}
-
-static char *read_all(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        nn_fail(NN_EIO, "%s: cannot open: %s", path, strerror(errno));
-        return NULL;
-    }
-    char *buf = read_stream(f, path, len);
-    fclose(f);
-    return buf;
-}
-
 static int is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f'; }
 
 /* The cell [a, b) trimmed, unquoted ("x" -> x) and NUL-terminated; a decimal comma ("5,1") becomes a point
@@ -628,7 +586,7 @@ nn_dataset *nn_dataset_read_csv(const char *path, const nn_csv_opts *o)
         return NULL;
     }
     size_t len;
-    char *buf = read_all(path, &len);
+    char *buf = nn_read_file(path, &len);
     return buf ? parse_csv(buf, len, path, o) : NULL;
 }
 

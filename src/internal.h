@@ -54,6 +54,10 @@ nn_status nn_parse_int(const char *what, const char *key, const char *val, long 
 /* 1 if none of the n values is NaN or infinite (src/train.c). */
 int nn_all_finite(const nn_real *v, size_t n);
 
+/* The whole file at path, NUL-terminated (the NUL not counted in *len); caller frees it. NULL with
+ * NN_EIO (cannot open, read error) or NN_ENOMEM, the message naming path. */
+char *nn_read_file(const char *path, size_t *len);
+
 /* Allocation that reports NN_ENOMEM through nn_errmsg(); NULL on failure. */
 void *nn_malloc(size_t bytes);
 void *nn_calloc(size_t n, size_t size);

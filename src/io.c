@@ -214,35 +214,6 @@ static int get_str(rd *r, char *out, size_t size)
     return 0;
 }
 
-static unsigned char *read_all(const char *path, size_t *n)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        nn_fail(NN_EIO, "%s: cannot open: %s", path, strerror(errno));
-        return NULL;
-    }
-    size_t cap = 1 << 16, len = 0;
-    unsigned char *p = malloc(cap);
-    while (p) {
-        len += fread(p + len, 1, cap - len, f);
-        if (len < cap) break;
-        unsigned char *q = realloc(p, cap * 2);
-        if (!q) { free(p); p = NULL; break; }
-        p = q;
-        cap *= 2;
-    }
-    int err = ferror(f);
-    fclose(f);
-    if (!p) nn_fail(NN_ENOMEM, "%s: out of memory reading", path);
-    else if (err) {
-        free(p);
-        p = NULL;
-        nn_fail(NN_EIO, "%s: read error", path);
-    }
-    *n = len;
-    return p;
-}
-
 nn_model *nn_model_load_with(const char *path, nn_optim **opt)
 {
     size_t n;
@@ -250,7 +221,7 @@ nn_model *nn_model_load_with(const char *path, nn_optim **opt)
     nn_optim *o = NULL;
     nn_real *ostate = NULL;
     if (opt) *opt = NULL;
-    unsigned char *data = read_all(path, &n);
+    unsigned char *data = (unsigned char *)nn_read_file(path, &n);
     if (!data) return NULL;
     rd r = {data, n, 0, 0};
     const unsigned char *magic = take(&r, 8);

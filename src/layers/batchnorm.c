@@ -139,15 +139,6 @@ static void bn_init(nn_layer *L, nn_rng *rng, nn_init next)
     }
 }
 
-/* The fewest digits (15 to 17) that read back as the same double. */
-static void fmt_exact(char *buf, size_t size, double v)
-{
-    for (int prec = 15; prec <= 17; prec++) {
-        snprintf(buf, size, "%.*g", prec, v);
-        if (prec == 17 || strtod(buf, NULL) == v) return;
-    }
-}
-
 static int bn_format(const nn_layer *L, char *buf, size_t size)
 {
     const bn_cfg *c = L->cfg;
@@ -155,12 +146,12 @@ static int bn_format(const nn_layer *L, char *buf, size_t size)
     size_t n = (size_t)snprintf(tmp, sizeof tmp, "batchnorm");
     char sep = ':';
     if (c->momentum != BN_MOMENTUM) {
-        fmt_exact(num, sizeof num, c->momentum);
+        nn_format_double(num, sizeof num, c->momentum);
         n += (size_t)snprintf(tmp + n, sizeof tmp - n, "%cmomentum=%s", sep, num);
         sep = ',';
     }
     if (c->eps != BN_EPS) {
-        fmt_exact(num, sizeof num, c->eps);
+        nn_format_double(num, sizeof num, c->eps);
         snprintf(tmp + n, sizeof tmp - n, "%ceps=%s", sep, num);
     }
     return snprintf(buf, size, "%s", tmp);

@@ -14,15 +14,6 @@ typedef struct drop_cfg {
     double p;
 } drop_cfg;
 
-/* The fewest digits (15 to 17) that read back as the same double, so that "0.1" stays "0.1". */
-static void fmt_exact(char *buf, size_t size, double v)
-{
-    for (int prec = 15; prec <= 17; prec++) {
-        snprintf(buf, size, "%.*g", prec, v);
-        if (prec == 17 || strtod(buf, NULL) == v) return;
-    }
-}
-
 /* Reads [p=P] for `what`; P in [0, 1) (p = 1 would drop everything and divide by zero). */
 static nn_status parse_p(const char *what, const nn_spec *spec, double *p)
 {
@@ -42,7 +33,7 @@ static int drop_format_as(const nn_layer *L, char *buf, size_t size, double def)
     const drop_cfg *c = L->cfg;
     if (c->p == def) return snprintf(buf, size, "%s", L->ops->kind);
     char num[32];
-    fmt_exact(num, sizeof num, c->p);
+    nn_format_double(num, sizeof num, c->p);
     return snprintf(buf, size, "%s:p=%s", L->ops->kind, num);
 }
 
