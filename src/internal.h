@@ -58,6 +58,9 @@ int nn_all_finite(const nn_real *v, size_t n);
  * NN_EIO (cannot open, read error) or NN_ENOMEM, the message naming path. */
 char *nn_read_file(const char *path, size_t *len);
 
+/* CRC-32 (IEEE) of n bytes continuing crc (0 to start): the model file's checksum (src/io.c). */
+uint32_t nn_crc32(uint32_t crc, const unsigned char *p, size_t n);
+
 /* Allocation that reports NN_ENOMEM through nn_errmsg(); NULL on failure. */
 void *nn_malloc(size_t bytes);
 void *nn_calloc(size_t n, size_t size);

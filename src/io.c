@@ -11,7 +11,7 @@
 #define FLAG_OPTIM 2u
 #define FLAG_META 4u
 
-static uint32_t crc32_update(uint32_t crc, const unsigned char *p, size_t n)
+uint32_t nn_crc32(uint32_t crc, const unsigned char *p, size_t n)
 {
     static uint32_t table[256];
     if (!table[1])
@@ -131,7 +131,7 @@ nn_status nn_model_save_with(const nn_model *cm, const nn_optim *o, const char *
         if (ostate) put_reals(&b, ostate, olen);
     }
     if (m->meta) put_str(&b, m->meta);
-    put_u32(&b, crc32_update(0, b.p, b.n));
+    put_u32(&b, nn_crc32(0, b.p, b.n));
     if (b.oom) {
         free(b.p);
         return nn_fail(NN_ENOMEM, "out of memory saving %s", path);
@@ -238,7 +238,7 @@ nn_model *nn_model_load_with(const char *path, nn_optim **opt)
     }
     if (n < 16) goto truncated;
     rd tail = {data, n, n - 4, 0};
-    if (get_u32(&tail) != crc32_update(0, data, n - 4)) {
+    if (get_u32(&tail) != nn_crc32(0, data, n - 4)) {
         nn_fail(NN_EFORMAT, "%s: checksum mismatch: the file is truncated or corrupted", path);
         goto fail;
     }
@@ -251,6 +251,13 @@ nn_model *nn_model_load_with(const char *path, nn_optim **opt)
         goto fail;
     }
     m = nn_model_from_spec((int)inputs, spec, (nn_loss)loss, 0);
+    /* A forged header can name a huge architecture in a few bytes: the file must hold its parameters before
+     * any of them is allocated. */
+    if (m && (m->nparams > (r.n - r.at) / width || m->nstate > (r.n - r.at) / width - m->nparams)) {
+        nn_fail(NN_EFORMAT, "%s: the architecture '%.200s' has %zu parameters, more than the %zu bytes left in the "
+                "file hold", path, spec, m->nparams + m->nstate, r.n - r.at);
+        goto fail;
+    }
     if (!m || nn_model_build(m) != NN_OK) {
         nn_fail_prefix(NN_EFORMAT, "%s: architecture '%s'", path, spec);
         goto fail;

@@ -241,6 +241,7 @@ nn_status nn_model_build(nn_model *m)
     if (!m->nlayers) return nn_fail(NN_EINVAL, "the model has no layers");
     nn_status s = check_softmax_head(m, m->loss);
     if (s != NN_OK) return s;
+    if ((s = nn_check_memory(m, 1)) != NN_OK) return s;
     m->params = nn_calloc(m->nparams, sizeof(nn_real));
     m->grads = nn_calloc(m->nparams, sizeof(nn_real));
     m->state = nn_calloc(m->nstate, sizeof(nn_real));
@@ -337,6 +338,10 @@ nn_status nn_model_forward(nn_model *m, const nn_real *x, int rows, int train, c
     nn_status s = nn_model_build(m);
     if (s != NN_OK) return s;
     if (!x || rows < 1) return nn_fail(NN_ESHAPE, "forward needs at least one row, got %d", rows);
+    if (rows > m->rows_checked) {
+        if ((s = nn_check_memory(m, rows)) != NN_OK) return s;
+        m->rows_checked = rows;
+    }
     m->fwd_train = 0;
     m->xin.rows = rows;
     m->xin.cols = m->inputs;

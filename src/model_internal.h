@@ -24,9 +24,13 @@ struct nn_model {
     nn_tensor *kept;         /* [nlayers] with keep */
     nn_tensor dxin;          /* dL/dx of the input, with keep */
     int rows;                /* rows of the last forward */
+    int rows_checked;        /* largest batch checked against the memory limit */
     int fwd_train;           /* the last forward was in training mode */
     int have_dout;           /* dout holds a gradient for that forward */
 };
+
+/* NN_ENOMEM with the size it would need when nn_model_memory(m, rows) exceeds nn_memory_limit(). */
+nn_status nn_check_memory(const nn_model *m, int rows);
 
 /* Allocate the parameter vectors and initialise them from the model's seed, once. */
 nn_status nn_model_build(nn_model *m);

@@ -241,8 +241,13 @@ nn_status nn_fit(nn_model *m, nn_optim *o, const nn_dataset *d, const nn_fit_opt
         return nn_fail(NN_EINVAL, "worker %d of %d is not a valid data-parallel setting (a reduce function is "
                        "needed for more than one worker)", op->rank, op->workers);
     nn_status s = check_fit(m, d, op);
-    if (s == NN_OK) s = nn_model_build(m);
     int bs = op->batch_size < d->rows ? op->batch_size : d->rows;
+    /* Checked before the parameters are even allocated, for the largest batch the run will see: its own and
+     * nn_evaluate's chunks of up to 256 rows. */
+    int most = op->val && op->val->rows > d->rows ? op->val->rows : d->rows;
+    if (most > 256) most = 256;
+    if (s == NN_OK) s = nn_check_memory(m, bs > most ? bs : most);
+    if (s == NN_OK) s = nn_model_build(m);
     int nb = bs > 0 ? (d->rows + bs - 1) / bs : 0;
     if (s == NN_OK && op->initial_batch >= nb)
         s = nn_fail(NN_EINVAL, "initial batch %d is not in [0, %d) (batches per epoch)", op->initial_batch, nb);

@@ -386,6 +386,46 @@ START_TEST(test_cli_gaps)
 }
 END_TEST
 
+/* A forged header names a huge architecture in a few bytes, its checksum recomputed: refused by the file's size,
+ * before anything is allocated, and within a small memory budget. */
+START_TEST(test_forged_size)
+{
+    unsigned char f[256];
+    size_t n = 0;
+    const char *spec = "dense:16777216,relu,dense:16777216";
+    uint32_t head[] = {2, 4, 2, 1, 0, (uint32_t)strlen(spec)};
+    memcpy(f, "NNLABMDL", 8), n = 8;
+    for (int i = 0; i < 6; i++, n += 4)
+        for (int b = 0; b < 4; b++) f[n + b] = (unsigned char)(head[i] >> (8 * b));
+    memcpy(f + n, spec, strlen(spec)), n += strlen(spec);
+    memset(f + n, 0, 24), n += 24;
+    uint32_t crc = nn_crc32(0, f, n);
+    for (int b = 0; b < 4; b++) f[n++] = (unsigned char)(crc >> (8 * b));
+    FILE *o = fopen(in_dir("forged.nnl"), "wb");
+    fwrite(f, 1, n, o);
+    fclose(o);
+    nn_set_memory_limit(64 << 20);
+    ck_assert_ptr_null(nn_model_load(in_dir("forged.nnl")));
+    ck_assert_msg(strstr(nn_errmsg(), "bytes left in the file"), "%s", nn_errmsg());
+    /* A model specified too large for the budget: refused up front with the size it needs. */
+    nn_model *m = nn_model_from_spec(2, "dense:4096,relu,dense:4096,dense:2", NN_LOSS_SOFTMAX_XENT, 1);
+    ck_assert_ptr_nonnull(m);
+    ck_assert_uint_gt(nn_model_memory(m, 32), 64 << 20);
+    ck_assert_ptr_null(nn_model_params(m));
+    ck_assert_ptr_nonnull(strstr(nn_errmsg(), "would need about"));
+    nn_model_free(m);
+    /* Fine parameters, too large a batch: refused at the forward, the model still usable on small ones. */
+    m = nn_model_from_spec(2, "dense:8192,relu,dense:2", NN_LOSS_SOFTMAX_XENT, 1);
+    ck_assert_ptr_nonnull(nn_model_params(m));
+    static nn_real x[2 * 4096];
+    ck_assert_int_eq(nn_model_forward(m, x, 4096, 0, NULL), NN_ENOMEM);
+    ck_assert_int_eq(nn_model_forward(m, x, 8, 0, NULL), NN_OK);
+    nn_model_free(m);
+    nn_set_memory_limit(0);
+    ck_assert_uint_gt(nn_memory_limit(), 64 << 20);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("reliability");
@@ -402,6 +442,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_parse_range);
     tcase_add_test(tc, test_csv_roundtrips);
     tcase_add_test(tc, test_cli_gaps);
+    tcase_add_test(tc, test_forged_size);
     suite_add_tcase(s, tc);
     return s;
 }
