@@ -760,7 +760,8 @@ static Suite *make_suite(void)
     Suite *s = suite_create("cli");
     TCase *tc = tcase_create("cli");
     tcase_add_unchecked_fixture(tc, setup, teardown);
-    tcase_set_timeout(tc, 60);
+    /* Generous: the Ctrl-C tests train digits for hundreds of epochs, several times slower under ASan. */
+    tcase_set_timeout(tc, 300);
     tcase_add_test(tc, test_version_and_help);
     tcase_add_test(tc, test_unknown_command);
     tcase_add_test(tc, test_unknown_option);
