@@ -9,8 +9,6 @@
  * *correct when not NULL. Errors: NN_EINVAL naming the row of a target out of range. */
 nn_status nn_loss_eval(nn_loss kind, const nn_tensor *z, const nn_real *y, nn_tensor *dz, double *loss,
                        int *correct);
-/* Class probabilities (softmax, or [1-p, p] for a single sigmoid output) of z into probs
- * (rows x nclasses), and arg-max classes; raw outputs for mse and none. */
-void nn_loss_predict(nn_loss kind, const nn_tensor *z, int *classes, nn_real *probs);
+/* nn_loss_predict is public (nnlab/model.h). */
 
 #endif

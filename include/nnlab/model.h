@@ -126,6 +126,10 @@ NN_API const nn_tensor *nn_model_input_grad(const nn_model *m);
 /* Predict in inference mode: classes[r] (optional) the arg-max class, probs (optional, rows x
  * nn_model_classes) the softmax / sigmoid probabilities (raw outputs for mse and no loss head). */
 NN_API nn_status nn_model_predict(nn_model *m, const nn_real *x, int rows, int *classes, nn_real *probs);
+/* What nn_model_predict does after the forward pass, on outputs z you hold (e.g. a layer's output): the
+ * head's probabilities into probs (rows x nclasses: softmax; [1 - p, p] for one sigmoid output; z itself for
+ * mse and none) and the arg-max classes, either optional. Allocates nothing; cannot fail. */
+NN_API void nn_loss_predict(nn_loss kind, const nn_tensor *z, int *classes, nn_real *probs);
 
 /* Print layers, output shapes and parameter counts, one line each, to f. */
 NN_API void nn_model_summary(const nn_model *m, FILE *f);

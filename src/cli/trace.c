@@ -364,20 +364,6 @@ static const char *head_formula(nn_loss l)
 }
 
 /* The head's probabilities from the logits, computed here: a predict call would overwrite the traced state. */
-static void head_probs(nn_loss l, const nn_real *z, int n, nn_real *p)
-{
-    if (l == NN_LOSS_SIGMOID_BCE) {
-        for (int j = 0; j < n; j++) p[j] = (nn_real)(1 / (1 + exp(-(double)z[j])));
-    } else if (l == NN_LOSS_SOFTMAX_XENT) {
-        double mx = -INFINITY, s = 0;
-        for (int j = 0; j < n; j++) mx = fmax(mx, (double)z[j]);
-        for (int j = 0; j < n; j++) s += exp((double)z[j] - mx);
-        for (int j = 0; j < n; j++) p[j] = (nn_real)(exp((double)z[j] - mx) / s);
-    } else {
-        for (int j = 0; j < n; j++) p[j] = z[j];
-    }
-}
-
 static void sgd_view(nn_model *m, int i, const layer_view *v, double lr)
 {
     size_t n;
@@ -525,7 +511,7 @@ int cmd_trace(int argc, char **argv)
         goto done;
     }
     views = calloc((size_t)nl, sizeof *views);
-    probs = malloc(sizeof *probs * (size_t)outs);
+    probs = malloc(sizeof *probs * (size_t)(2 * outs)); /* [1 - p, p] for a sigmoid head */
     if (!views || !probs) {
         cli_error("trace: out of memory");
         goto done;
@@ -567,7 +553,9 @@ int cmd_trace(int argc, char **argv)
         else if (views[i].kind == L_ACT) forward_act(m, i, &views[i], x);
         else forward_other(m, i, &views[i]);
     }
-    head_probs(loss, out->data, outs, probs);
+    /* The loss head's own probabilities; for one sigmoid output the second is p. */
+    nn_loss_predict(loss, out, NULL, probs);
+    if (loss == NN_LOSS_SIGMOID_BCE) probs[0] = probs[1];
     const nn_real *dout = nn_model_layer_output_grad(m, nl - 1)->data;
     if (!md) {
         printf("loss %s: %s\n", nn_loss_name(loss), head_formula(loss));
