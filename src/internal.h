@@ -17,6 +17,16 @@ nn_status nn_fail(nn_status s, const char *fmt, ...) NN_PRINTF(2, 3);
 /* Prefix the current message with "prefix: " (adds context on the way up). Returns s. */
 nn_status nn_fail_prefix(nn_status s, const char *fmt, ...) NN_PRINTF(2, 3);
 
+/* "Did you mean": offer each candidate name to nn_near_add, then nn_near_hint writes "; did you mean 'X'?"
+ * into buf when one is near enough to word (nn_nearest_name's rule), else "". Returns buf. */
+typedef struct nn_near {
+    const char *word, *best;
+    size_t dist;
+} nn_near;
+void nn_near_add(nn_near *n, const char *cand);
+const char *nn_near_best(const nn_near *n);
+const char *nn_near_hint(const nn_near *n, char *buf, size_t size);
+
 /* A spec string "NAME[:POS]...[:key=value[,key=value]...]" split in place into tokens.
  * Positional fields come first; the first field holding '=' starts the key=value list, whose items are
  * separated by ',' or ':'. Values keep '/' (as in "betas=0.9/0.999"). */

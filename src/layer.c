@@ -55,13 +55,21 @@ nn_status nn_layer_create(nn_layer *L, int in, const char *text)
         if (nn_act_parse(text, &act) != NN_OK) return NN_EINVAL;
         return nn_act_layer_create(L, &act);
     }
-    char valid[2048] = "";
+    char valid[2048] = "", hint[96];
     size_t n = 0;
-    for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
+    nn_near near = {spec.name, NULL, 0};
+    for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
         n += (size_t)snprintf(valid + n, sizeof valid - n, "%s, ", kinds[i].name);
-    for (int id = 0; id < NN_ACT_COUNT && n < sizeof valid; id++)
+        nn_near_add(&near, kinds[i].name);
+    }
+    for (int id = 0; id < NN_ACT_COUNT && n < sizeof valid; id++) {
         n += (size_t)snprintf(valid + n, sizeof valid - n, "%s%s", id ? ", " : "", nn_act_info_of((nn_act_id)id)->name);
-    return nn_fail(NN_EINVAL, "unknown layer '%s' (valid: %s)", spec.name, valid);
+        nn_near_add(&near, nn_act_info_of((nn_act_id)id)->name);
+    }
+    /* A bare width ("16") is a dense layer missing its name. */
+    if (strspn(spec.name, "0123456789") == strlen(spec.name)) snprintf(hint, sizeof hint, "; did you mean 'dense:%s'?", spec.name);
+    else nn_near_hint(&near, hint, sizeof hint);
+    return nn_fail(NN_EINVAL, "unknown layer '%s'%s (valid: %s)", spec.name, hint, valid);
 }
 
 int nn_layer_format(const nn_layer *L, char *buf, size_t size)

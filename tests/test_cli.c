@@ -437,6 +437,31 @@ START_TEST(test_user_csv)
 }
 END_TEST
 
+/* Unknown names: "did you mean" before the list; a bad NNLAB_THREADS is an error. */
+START_TEST(test_did_you_mean)
+{
+    ck_assert_int_eq(run("train --data iris --arch rellu,dense:3"), 2);
+    ck_assert_msg(strstr(err, "unknown layer 'rellu'; did you mean 'relu'? (valid: dense,"), "stderr: %s", err);
+    ck_assert_int_eq(run("train --data iris --arch Dense:16,dense:3"), 2);
+    ck_assert_msg(strstr(err, "unknown layer 'Dense'; did you mean 'dense'? (valid:"), "stderr: %s", err);
+    ck_assert_int_eq(run("train --data iris --arch 16,dense:3"), 2);
+    ck_assert_msg(strstr(err, "unknown layer '16'; did you mean 'dense:16'? (valid:"), "stderr: %s", err);
+    ck_assert_int_eq(run("train --data iris --arch dense:3 --opt adamm"), 2);
+    ck_assert_msg(strstr(err, "unknown optimizer 'adamm'; did you mean 'adam'? (valid:"), "stderr: %s", err);
+    ck_assert_int_eq(run("act sigmod"), 2);
+    ck_assert_msg(strstr(err, "unknown activation 'sigmod'; did you mean 'sigmoid'? (valid:"), "stderr: %s", err);
+    ck_assert_int_eq(run("trian"), 2);
+    ck_assert_msg(strstr(err, "unknown command 'trian'; did you mean 'train'? (valid:"), "stderr: %s", err);
+    ck_assert_int_eq(run("train --data iris --arch xyz,dense:3"), 2);
+    ck_assert_msg(strstr(err, "unknown layer 'xyz' (valid:"), "stderr: %s", err);
+    setenv("NNLAB_THREADS", "abc", 1);
+    int st = run("datasets");
+    unsetenv("NNLAB_THREADS");
+    ck_assert_int_eq(st, 2);
+    ck_assert_str_eq(err, "nnlab: NNLAB_THREADS='abc' is not a whole number in [1, 4096]\n");
+}
+END_TEST
+
 START_TEST(test_sigint_saves)
 {
     /* Ctrl-C stops after the current batch: status 1, and the model and history trained so far are written. */
@@ -773,6 +798,7 @@ static Suite *make_suite(void)
     tcase_add_test(tc, test_damaged_model);
     tcase_add_test(tc, test_predict_rows);
     tcase_add_test(tc, test_user_csv);
+    tcase_add_test(tc, test_did_you_mean);
     tcase_add_test(tc, test_sigint_saves);
     tcase_add_test(tc, test_resume_bit_identical);
     tcase_add_test(tc, test_sigint_resume);

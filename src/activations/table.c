@@ -108,12 +108,16 @@ nn_status nn_act_parse(const char *text, nn_act *out)
     if (nn_spec_parse(text, &sp) != NN_OK) return NN_EINVAL;
     int id = nn_act_lookup(sp.name);
     if (id < 0) {
-        char valid[640] = "";
+        char valid[640] = "", hint[96];
         size_t n = 0;
-        for (int i = 0; i < NN_ACT_COUNT && n < sizeof valid; i++)
+        nn_near near = {sp.name, NULL, 0};
+        for (int i = 0; i < NN_ACT_COUNT && n < sizeof valid; i++) {
             n += (size_t)snprintf(valid + n, sizeof valid - n, "%s, ", nn_act_info_of((nn_act_id)i)->name);
+            nn_near_add(&near, nn_act_info_of((nn_act_id)i)->name);
+        }
         if (n < sizeof valid) snprintf(valid + n, sizeof valid - n, "swish");
-        return nn_fail(NN_EINVAL, "unknown activation '%s' (valid: %s)", sp.name, valid);
+        return nn_fail(NN_EINVAL, "unknown activation '%s'%s (valid: %s)", sp.name, nn_near_hint(&near, hint, sizeof hint),
+                       valid);
     }
     const nn_act_record *R = nn_act_record_of((nn_act_id)id);
     const nn_act_info *I = &R->info;

@@ -102,9 +102,6 @@ char **cli_model_classes(const nn_model *m, int *n);
 char **cli_use_model_classes(const nn_model *m);
 /* The bundled data-set names, sorted, NULL-terminated, in one allocation to free(); NULL if none. */
 char **cli_bundled_names(void);
-/* The name in the NULL-terminated list nearest to word by edit distance (case-insensitive), when near enough
- * to be a typo of it; else NULL. For "did you mean X?". */
-const char *cli_nearest(const char *word, const char *const *names);
 /* strcmp for qsort over char *. */
 int cli_cmp_str(const void *a, const void *b);
 

@@ -1,5 +1,6 @@
 /* main.c: the nnlab command: picks the subcommand from argv[1] and hands it the rest of the command line. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "cli.h"
 
@@ -73,10 +74,23 @@ static int dispatch(int argc, char **argv)
         printf("nnlab %s (%s)\n", NNLAB_VERSION_STRING, sizeof(nn_real) == sizeof(double) ? "double" : "float");
         return CLI_OK;
     }
+    /* The library falls back to the core count on a bad value; a command line should say so instead. */
+    const char *threads = getenv("NNLAB_THREADS");
+    char *end;
+    long t = threads ? strtol(threads, &end, 10) : 1;
+    if (threads && *threads && (end == threads || *end || t < 1 || t > 4096)) {
+        cli_error("NNLAB_THREADS='%s' is not a whole number in [1, 4096]", threads);
+        return CLI_USAGE;
+    }
     for (int i = 0; i < NCOMMANDS; i++)
         if (!strcmp(cmd, commands[i].name))
             return cli_dist_rank() == 0 || distributed(cmd) ? commands[i].run(argc - 1, argv + 1) : CLI_OK;
+    const char *cmds[NCOMMANDS + 1];
+    for (int i = 0; i < NCOMMANDS; i++) cmds[i] = commands[i].name;
+    cmds[NCOMMANDS] = NULL;
+    const char *near = nn_nearest_name(cmd, cmds);
     if (cmd[0] == '-') cli_error("unknown option '%s' (valid: --help, --version)", cmd);
+    else if (near) cli_error("unknown command '%s'; did you mean '%s'? (valid: %s)", cmd, near, names);
     else cli_error("unknown command '%s' (valid: %s)", cmd, names);
     fprintf(stderr, "Try 'nnlab --help'.\n");
     return CLI_USAGE;

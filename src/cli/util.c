@@ -2,7 +2,6 @@
 #define _POSIX_C_SOURCE 200809L
 #include <ctype.h>
 #include <dirent.h>
-#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <float.h>
@@ -250,7 +249,7 @@ const char *cli_data_path(const char *arg, char *buf, size_t size)
     if (b) return b;
     if (strchr(arg, '/') || strchr(arg, '.')) return arg; /* a file name: the reader says why it cannot open it */
     char **names = cli_bundled_names();
-    const char *near = names ? cli_nearest(arg, (const char *const *)names) : NULL;
+    const char *near = names ? nn_nearest_name(arg, (const char *const *)names) : NULL;
     char hint[128] = "";
     if (near) snprintf(hint, sizeof hint, "; did you mean '%s'?", near);
     cli_error("no data file or bundled data set '%s'%s (bundled data sets are in %s; see 'nnlab datasets')", arg,
@@ -307,45 +306,6 @@ int cli_output_close(nn_atomic *a)
         return -1;
     }
     return 0;
-}
-
-/* Levenshtein distance, for "did you mean": names are short, so the quadratic table is small. */
-static size_t edit_distance(const char *a, const char *b)
-{
-    size_t la = strlen(a), lb = strlen(b);
-    if (la > 64 || lb > 64) return (size_t)-1;
-    size_t row[65];
-    for (size_t j = 0; j <= lb; j++) row[j] = j;
-    for (size_t i = 1; i <= la; i++) {
-        size_t diag = row[0];
-        row[0] = i;
-        for (size_t j = 1; j <= lb; j++) {
-            size_t up = row[j];
-            size_t sub = diag + (tolower((unsigned char)a[i - 1]) != tolower((unsigned char)b[j - 1]));
-            size_t best = up + 1 < row[j - 1] + 1 ? up + 1 : row[j - 1] + 1;
-            row[j] = sub < best ? sub : best;
-            diag = up;
-        }
-    }
-    return row[lb];
-}
-
-const char *cli_nearest(const char *word, const char *const *names)
-{
-    const char *best = NULL;
-    size_t bd = (size_t)-1;
-    for (; names && *names; names++) {
-        size_t dist = edit_distance(word, *names);
-        if (dist < bd) {
-            bd = dist;
-            best = *names;
-        }
-    }
-    /* A typo is a letter or two in a short word, a third of a longer one: "rellu" -> relu, "iirs" -> iris,
-     * but not "abc" -> elu. */
-    size_t len = strlen(word);
-    size_t most = len <= 3 ? 1 : len / 3 > 2 ? len / 3 : 2;
-    return best && bd > 0 && bd <= most ? best : NULL;
 }
 
 char **cli_model_classes(const nn_model *m, int *n)

@@ -112,11 +112,14 @@ nn_optim *nn_optim_parse(const char *spec)
     for (int i = 0; i < NREG && !ops; i++)
         if (!strcmp(sp.name, registry[i]->name)) ops = registry[i];
     if (!ops) {
-        char valid[128] = "";
+        char valid[128] = "", hint[96];
         size_t n = 0;
-        for (int i = 0; i < NREG && n < sizeof valid; i++)
+        nn_near near = {sp.name, NULL, 0};
+        for (int i = 0; i < NREG && n < sizeof valid; i++) {
             n += (size_t)snprintf(valid + n, sizeof valid - n, "%s%s", i ? ", " : "", registry[i]->name);
-        nn_fail(NN_EINVAL, "unknown optimizer '%s' (valid: %s)", sp.name, valid);
+            nn_near_add(&near, registry[i]->name);
+        }
+        nn_fail(NN_EINVAL, "unknown optimizer '%s'%s (valid: %s)", sp.name, nn_near_hint(&near, hint, sizeof hint), valid);
         return NULL;
     }
     if (sp.npos > 0) {
