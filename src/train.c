@@ -272,6 +272,16 @@ nn_status nn_fit(nn_model *m, nn_optim *o, const nn_dataset *d, const nn_fit_opt
         return s;
     }
     if (hist) hist->epochs = ep;
+    /* The best epoch's parameters and state, one block for the whole run. */
+    int keep_best = op->restore_best && op->patience > 0;
+    size_t np = nn_model_nparams(m), ns = nn_model_nstate(m);
+    nn_real *best_w = keep_best ? nn_malloc((np + ns) * sizeof *best_w) : NULL;
+    if (keep_best && !best_w) {
+        free(idx), free(xb), free(yb), free(ep);
+        if (hist) hist->epochs = NULL;
+        return NN_ENOMEM;
+    }
+    int best_e = -1;
     for (int i = 0; i < d->rows; i++) idx[i] = i;
     nn_rng rng;
     nn_rng_seed(&rng, op->seed);
@@ -335,7 +345,12 @@ nn_status nn_fit(nn_model *m, nn_optim *o, const nn_dataset *d, const nn_fit_opt
         if (monitor < best) {
             best = monitor;
             since_best = 0;
+            best_e = e;
             if (hist) hist->best_epoch = e;
+            if (best_w) {
+                memcpy(best_w, nn_model_params(m), np * sizeof *best_w);
+                if (ns) memcpy(best_w + np, nn_model_state(m), ns * sizeof *best_w);
+            }
         } else {
             since_best++;
         }
@@ -351,6 +366,13 @@ nn_status nn_fit(nn_model *m, nn_optim *o, const nn_dataset *d, const nn_fit_opt
             break;
         }
     }
+    /* Only a run that ended as planned is rewound: an interrupted one is saved to be resumed as it is. */
+    if (best_w && s == NN_OK && best_e >= 0 && since_best > 0) {
+        memcpy(nn_model_params(m), best_w, np * sizeof *best_w);
+        if (ns) memcpy(nn_model_state(m), best_w + np, ns * sizeof *best_w);
+        if (hist) hist->restored = 1;
+    }
+    free(best_w);
     /* The checks in step() come before each update: the last one is checked here, so that a run never ends
      * with a model that cannot be saved or used. */
     if ((s == NN_OK || s == NN_EINTR) && (!nn_all_finite(m->params, m->nparams) || !nn_all_finite(m->state, m->nstate)))

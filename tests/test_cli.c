@@ -481,6 +481,42 @@ START_TEST(test_sigint_saves)
 }
 END_TEST
 
+/* Early stopping says when it stopped and puts back the best epoch's weights; --history appends on --resume;
+ * an mse run shows no accuracy. */
+START_TEST(test_early_stop_history)
+{
+    /* A step this large makes the validation loss bounce on moons: patience 1 stops within 30 epochs. */
+    const char *a = "--data moons --arch dense:16,relu,dense:2 --opt sgd:lr=0.9,momentum=0.9 --val 0.3 --patience 1 "
+                    "--epochs 30 --quiet";
+    ck_assert_int_eq(run("train %s", a), 0);
+    int stop = 0, best = 0;
+    const char *m = strstr(err, "nnlab: train: stopped at epoch ");
+    ck_assert_msg(m && sscanf(m, "nnlab: train: stopped at epoch %d, restoring the best weights from epoch %d", &stop,
+                              &best) == 2, "stderr: %s", err);
+    ck_assert_int_lt(best, stop);
+    ck_assert_int_eq(run("train %s --no-restore-best", a), 0);
+    ck_assert_msg(strstr(err, "keeping its weights"), "stderr: %s", err);
+
+    /* 2 epochs, then resumed to 4 with the same --history: epochs 1..4 in the file. */
+    ck_assert_int_eq(run("train --data moons --arch dense:4,relu,dense:2 --epochs 2 --save r.nnl --history h.csv --quiet"), 0);
+    ck_assert_int_eq(run("train --data moons --resume r.nnl --epochs 4 --history h.csv --quiet"), 0);
+    char h[4096];
+    slurp(path_in("h.csv"), h, sizeof h);
+    ck_assert_msg(!strncmp(h, "epoch,loss,acc,val_loss,val_acc,lr,seconds\n1,", 45) && strstr(h, "\n2,") &&
+                  strstr(h, "\n3,") && strstr(h, "\n4,") && !strstr(h, "\n5,"), "history: %s", h);
+
+    /* Regression: no accuracy in progress, history or scores; predict prints values. */
+    write_file(path_in("reg.csv"), "x,y\n1,2\n2,4.5\n3,6\n4,8.5\n");
+    ck_assert_int_eq(run("train --data reg.csv --arch dense:1 --loss mse --epochs 2 --save reg.nnl --history - --val 0.25"), 0);
+    ck_assert_msg(!strstr(out, "acc") && !strstr(err, "acc"), "stdout: %s\nstderr: %s", out, err);
+    ck_assert_msg(!strncmp(out, "epoch,loss,val_loss,lr,seconds\n1,", 33), "stdout: %s", out);
+    ck_assert_int_eq(run("predict --model reg.nnl --data reg.csv"), 0);
+    ck_assert_msg(!strncmp(out, "value\n", 6), "stdout: %s", out);
+    ck_assert_int_eq(run("eval --model reg.nnl --data reg.csv"), 0);
+    ck_assert_msg(!strstr(out, "acc"), "stdout: %s", out);
+}
+END_TEST
+
 /* ---- resume ---- */
 
 /* 0 if the two files hold the same bytes. */
@@ -514,8 +550,17 @@ START_TEST(test_resume_bit_identical)
     ck_assert_msg(strstr(err, "4 feature columns") && strstr(err, "takes 2"), "%s", err);
     ck_assert_int_eq(run("train --resume full.nnl --data %s --epochs 8 --arch dense:3", spirals), 2);
     ck_assert_msg(strstr(err, "--arch") && strstr(err, "--resume"), "%s", err);
-    ck_assert_int_eq(run("train --resume full.nnl --data %s --epochs 6", spirals), 2);
-    ck_assert_msg(strstr(err, "trained 6 epochs"), "%s", err);
+    /* The same command again: the settings may be repeated, and a complete run is left as it is. */
+    const char *a = "--arch dense:16,relu,dropout:p=0.1,dense:3 --val 0.2 --standardize --l2 1e-4 "
+                    "--clip-value 5 --batch 16 --seed 3 --opt adam:lr=0.01 --epochs 6";
+    ck_assert_int_eq(run("train --data %s %s --resume full.nnl --history never.csv", spirals, a), 0);
+    ck_assert_msg(strstr(err, "nnlab: train: full.nnl is complete (6 epochs); nothing to do (give --epochs above 6 "
+                              "to train on)"), "%s", err);
+    ck_assert_int_eq(exists(path_in("never.csv")), 0);
+    ck_assert_msg(same_file("full.nnl", "half.nnl"), "a complete run was rewritten");
+    ck_assert_int_eq(run("train --data %s %s --resume full.nnl --seed 4", spirals, a), 2);
+    ck_assert_msg(strstr(err, "nnlab: train: --seed differs from the run saved in full.nnl: --resume keeps the run's "
+                              "settings"), "%s", err);
     ck_assert_int_eq(run("train --resume missing.nnl --data %s --epochs 6", spirals), 1);
     ck_assert_int_eq(run("train --data %s --arch dense:3 --clip-value -1", spirals), 2);
     /* other rows of the same width: a warning, and training goes on */
@@ -799,6 +844,7 @@ static Suite *make_suite(void)
     tcase_add_test(tc, test_predict_rows);
     tcase_add_test(tc, test_user_csv);
     tcase_add_test(tc, test_did_you_mean);
+    tcase_add_test(tc, test_early_stop_history);
     tcase_add_test(tc, test_sigint_saves);
     tcase_add_test(tc, test_resume_bit_identical);
     tcase_add_test(tc, test_sigint_resume);

@@ -149,6 +149,52 @@ START_TEST(callbacks_and_early_stop)
 }
 END_TEST
 
+/* Early stopping with restore_best puts back exactly the parameters the run had at the end of its best
+ * epoch: the same run cut at that epoch must hold the same bits. A large step makes the validation loss
+ * bounce, so some seeds stop with a best epoch before the last one. */
+static nn_model *fit_blobs(uint64_t seed, int epochs, int patience, nn_history *h)
+{
+    nn_dataset *d = nn_dataset_generate("blobs", 120, 3, 1.5, seed), *tr, *va;
+    ck_assert_int_eq(nn_dataset_split(d, 0.3, seed, &tr, &va), NN_OK);
+    nn_model *m = nn_model_from_spec(2, "dense:16,relu,dense:3", NN_LOSS_SOFTMAX_XENT, seed);
+    nn_optim *o = nn_optim_parse("sgd:lr=0.8,momentum=0.9");
+    nn_fit_opts f = nn_fit_defaults();
+    f.epochs = epochs;
+    f.batch_size = 8;
+    f.seed = seed;
+    f.val = va;
+    f.patience = patience;
+    f.restore_best = 1;
+    ck_assert_int_eq(nn_fit(m, o, tr, &f, h), NN_OK);
+    nn_optim_free(o);
+    nn_dataset_free(d);
+    nn_dataset_free(tr);
+    nn_dataset_free(va);
+    return m;
+}
+
+START_TEST(restore_best_weights)
+{
+    int restored = 0;
+    for (uint64_t seed = 1; seed <= 8; seed++) {
+        nn_history h;
+        nn_model *m = fit_blobs(seed, 60, 3, &h);
+        if (h.restored) {
+            restored++;
+            ck_assert_int_lt(h.best_epoch, h.epochs[h.n - 1].epoch);
+            nn_model *cut = fit_blobs(seed, h.best_epoch + 1, 0, NULL);
+            ck_assert_mem_eq(nn_model_params(m), nn_model_params(cut), nn_model_nparams(m) * sizeof(nn_real));
+            nn_model_free(cut);
+        } else {
+            ck_assert_int_eq(h.best_epoch, h.epochs[h.n - 1].epoch);
+        }
+        nn_history_free(&h);
+        nn_model_free(m);
+    }
+    ck_assert_msg(restored > 0, "no seed stopped after its best epoch");
+}
+END_TEST
+
 START_TEST(nonfinite_stops)
 {
     nn_dataset *d = nn_dataset_generate("blobs", 64, 2, 0.5, 2);
@@ -223,6 +269,7 @@ static Suite *train_suite(void)
     tcase_add_test(t, xor_learns);
     tcase_add_test(t, spirals_learn_and_repeat);
     tcase_add_test(t, callbacks_and_early_stop);
+    tcase_add_test(t, restore_best_weights);
     tcase_add_test(t, nonfinite_stops);
     tcase_add_test(t, predict_probabilities);
     tcase_add_test(t, scaling_in_model);

@@ -29,6 +29,7 @@ typedef struct nn_history {
     nn_epoch_stats *epochs;
     int stopped_early;     /* 1 if early stopping ended the run */
     int best_epoch;        /* epoch with the lowest validation loss (training loss without validation) */
+    int restored;          /* 1 if the parameters of best_epoch were put back at the end (restore_best) */
 } nn_history;
 
 /* Called after each epoch; a nonzero return stops training (nn_fit returns NN_EINTR). */
@@ -53,6 +54,10 @@ typedef struct nn_fit_opts {
     const nn_dataset *val;/* optional validation set */
     int patience;         /* early stopping: stop after this many epochs without a lower validation loss
                              (training loss without validation); 0 = off (default) */
+    int restore_best;     /* with patience > 0: when the run ends (early stop or last epoch, not on an error or
+                             a stop request), put back the parameters and state of the best epoch, as Keras'
+                             EarlyStopping(restore_best_weights=True); default 0. The copy is allocated once
+                             per nn_fit, not per step */
     double clip_norm;     /* > 0: clip the global gradient 2-norm to this each step (default 0 = off) */
     double clip_value;    /* > 0: clamp each gradient to [-v, v] each step (default 0 = off) */
     double l1, l2;        /* penalties l1*sum|w| and l2*sum w^2 over dense and maxout weights, added to the

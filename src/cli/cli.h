@@ -130,6 +130,7 @@ typedef struct cli_progress {
     double t0;         /* start time (cli_now) */
     double loss;       /* running training loss of the epoch */
     int tty;
+    int regression;    /* no accuracy shown (an mse run); cli_progress_init sets 0 */
 } cli_progress;
 void cli_progress_init(cli_progress *p, const char *label, int epochs);
 int cli_progress_batch(int epoch, int batch, int nbatches, double loss, void *user);

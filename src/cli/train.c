@@ -22,7 +22,8 @@ static const char train_help[] =
     "  --batch B         batch size (default 32)\n"
     "  --seed S          seed of initialisation, split and shuffling (default 1)\n"
     "  --val FRACTION    hold out this part of the rows for validation (default 0)\n"
-    "  --patience P      stop after P epochs without a better validation (or training) loss\n"
+    "  --patience P      stop after P epochs without a better validation (or training) loss, and put back\n"
+    "                    the weights of the best epoch (--no-restore-best keeps the last ones)\n"
     "  --no-standardize  train on the raw inputs; by default each feature is standardised with the mean\n"
     "                    and standard deviation of the training part, saved in the model (--standardize)\n"
     "  --l1 X, --l2 X    weight penalties on dense and maxout weights (default 0)\n"
@@ -35,12 +36,13 @@ static const char train_help[] =
     "  --threads T       threads for matrix products (default: NNLAB_THREADS or all cores)\n"
     "  --quiet           no progress on stderr\n"
     "Ctrl-C stops after the current batch, saves what was trained and exits with status 1.\n"
-    "With --resume only --data, --epochs, --save, --history, --threads and --quiet may be given.\n";
+    "With --resume the run's own settings (--arch, --opt, --batch, ...) may be given again unchanged, so the\n"
+    "same command can be re-run; a run already complete is left as it is. --history appends to its file.\n";
 
 /* OPT_ARCH .. OPT_CLIPV are the settings a run records in its model, which --resume does not let change. */
 enum { OPT_DATA = 256, OPT_EPOCHS, OPT_ARCH, OPT_LOSS, OPT_OPT, OPT_SCHED, OPT_BATCH, OPT_SEED, OPT_VAL,
        OPT_PATIENCE, OPT_STD, OPT_NOSTD, OPT_L1, OPT_L2, OPT_CLIP, OPT_CLIPV, OPT_SAVE, OPT_HIST, OPT_RESUME, OPT_THREADS,
-       OPT_QUIET, OPT_HELP };
+       OPT_QUIET, OPT_HELP, OPT_RESTORE, OPT_NORESTORE };
 
 static const struct option train_opts[] = {
     {"data", required_argument, NULL, OPT_DATA},       {"arch", required_argument, NULL, OPT_ARCH},
@@ -55,24 +57,52 @@ static const struct option train_opts[] = {
     {"save", required_argument, NULL, OPT_SAVE},       {"history", required_argument, NULL, OPT_HIST},
     {"threads", required_argument, NULL, OPT_THREADS}, {"quiet", no_argument, NULL, OPT_QUIET},
     {"help", no_argument, NULL, OPT_HELP},             CLI_DATA_OPTIONS,
+    {"restore-best", no_argument, NULL, OPT_RESTORE},  {"no-restore-best", no_argument, NULL, OPT_NORESTORE},
     {NULL, 0, NULL, 0},
 };
 
-static int write_history(const char *path, const nn_history *h)
+/* The per-epoch CSV ("-": standard output). keep > 0 (a resumed run): the rows of epochs 1..keep already in
+ * the file stay, so the file holds the whole run. regression: no accuracy columns. */
+static int write_history(const char *path, const nn_history *h, int keep, int regression)
 {
+    char *old = NULL;
+    FILE *in = keep > 0 && strcmp(path, "-") ? fopen(path, "r") : NULL;
+    if (in) {
+        size_t cap = 0;
+        if (getdelim(&old, &cap, '\0', in) < 0) {
+            free(old);
+            old = NULL;
+        }
+        fclose(in);
+    }
     nn_atomic *tmp;
-    FILE *f = cli_atomic_open(path, &tmp);
-    if (!f) return -1;
-    fprintf(f, "epoch,loss,acc,val_loss,val_acc,lr,seconds\n");
+    FILE *f = cli_output_open(path, &tmp);
+    if (!f) {
+        free(old);
+        return -1;
+    }
+    fputs(regression ? "epoch,loss,val_loss,lr,seconds\n" : "epoch,loss,acc,val_loss,val_acc,lr,seconds\n", f);
+    for (char *line = old ? strchr(old, '\n') : NULL; line && line[1];) {
+        char *next = strchr(line + 1, '\n');
+        int n = next ? (int)(next - line - 1) : (int)strlen(line + 1);
+        if (atoi(line + 1) >= 1 && atoi(line + 1) <= keep) fprintf(f, "%.*s\n", n, line + 1);
+        line = next;
+    }
+    free(old);
     for (int i = 0; i < h->n; i++) {
         const nn_epoch_stats *s = &h->epochs[i];
-        fprintf(f, "%d,%.9g,%.9g,", s->epoch + 1, s->loss, s->acc);
+        fprintf(f, "%d,%.9g,", s->epoch + 1, s->loss);
+        if (!regression) fprintf(f, "%.9g,", s->acc);
         /* Without validation the cells stay empty, which CSV readers take as missing. */
-        if (s->val_loss == s->val_loss) fprintf(f, "%.9g,%.9g,", s->val_loss, s->val_acc);
-        else fprintf(f, ",,");
+        if (s->val_loss == s->val_loss) fprintf(f, "%.9g,", s->val_loss);
+        else fputc(',', f);
+        if (!regression) {
+            if (s->val_loss == s->val_loss) fprintf(f, "%.9g,", s->val_acc);
+            else fputc(',', f);
+        }
         fprintf(f, "%.9g,%.6f\n", s->lr, s->seconds);
     }
-    return cli_atomic_commit(tmp);
+    return cli_output_close(tmp);
 }
 
 /* The loss head and the data have to agree before training starts: a usage error otherwise. */
@@ -105,6 +135,9 @@ static int check_head(const nn_model *m, nn_loss loss, const nn_dataset *d, cons
 typedef struct run {
     const char *data, *sched;
     int epochs, batch, patience, standardize;
+    int restore_best;           /* with patience: put back the best epoch's weights at the end */
+    int stopped;                /* the run ended by early stopping: resuming it has nothing to do */
+    const char *opt;            /* the --opt given, to tell a re-run of the same command from a change */
     uint64_t seed;
     double val, l1, l2, clip_norm, clip_value;
     int next_epoch, next_batch; /* where the run continues */
@@ -128,10 +161,12 @@ static int run_to_meta(const run *r, char *buf, size_t size)
     return snprintf(buf, size,
                     "nnlab-train-run=1\ndata=%s\nrows=%d\ncols=%d\ndata_hash=%016llx\nseed=%llu\nval=%.17g\n"
                     "batch=%d\nepochs=%d\npatience=%d\nstandardize=%d\nschedule=%s\nl1=%.17g\nl2=%.17g\n"
-                    "clip_norm=%.17g\nclip_value=%.17g\nnext_epoch=%d\nnext_batch=%d\n",
+                    "clip_norm=%.17g\nclip_value=%.17g\nnext_epoch=%d\nnext_batch=%d\nrestore_best=%d\nstopped=%d\n"
+                    "opt=%s\n",
                     r->data, r->rows, r->cols, (unsigned long long)r->hash, (unsigned long long)r->seed, r->val,
                     r->batch, r->epochs, r->patience, r->standardize, r->sched ? r->sched : "", r->l1, r->l2,
-                    r->clip_norm, r->clip_value, r->next_epoch, r->next_batch);
+                    r->clip_norm, r->clip_value, r->next_epoch, r->next_batch, r->restore_best, r->stopped,
+                    r->opt ? r->opt : "");
 }
 
 /* Reads the record back; strings point into `text`, which it edits. 0, or -1 if it is not a run record. */
@@ -161,6 +196,9 @@ static int run_from_meta(char *text, run *r)
         else if (!strcmp(line, "clip_value")) r->clip_value = strtod(v, NULL);
         else if (!strcmp(line, "next_epoch")) r->next_epoch = atoi(v);
         else if (!strcmp(line, "next_batch")) r->next_batch = atoi(v);
+        else if (!strcmp(line, "restore_best")) r->restore_best = atoi(v);
+        else if (!strcmp(line, "stopped")) r->stopped = atoi(v);
+        else if (!strcmp(line, "opt")) r->opt = *v ? v : NULL;
     }
     return r->data && r->batch > 0 && r->epochs > 0 && r->next_epoch >= 0 && r->next_batch >= 0 ? 0 : -1;
 }
@@ -212,12 +250,17 @@ static int load_resume(const char *path, nn_model **m, nn_optim **opt, run *r, c
     return CLI_OK;
 }
 
+/* setup_optimizer's "nothing to do": the run is complete. */
+#define CLI_DONE (-2)
+
 /* The command line of a train run. */
 typedef struct train_args {
     run R;
     const char *arch, *loss_name, *opt_spec, *save, *hist_path, *resume;
     const char *trained_on; /* with --resume: the data named in the run record */
     int threads, epochs_given;
+    int first_epoch;        /* where this process started training (the resume point) */
+    unsigned fixed;         /* bit c - OPT_ARCH: option c, which a resumed run takes from its record, was given */
     nn_loss loss;
 } train_args;
 
@@ -250,12 +293,11 @@ static void train_free(train_state *s)
 static int parse_train_args(int argc, char **argv, train_args *a)
 {
     run *R = &a->R;
-    int fixed = 0; /* the first option given that a resumed run takes from its model instead */
     int c;
     opterr = 0;
     while ((c = getopt_long(argc, argv, ":", train_opts, NULL)) != -1) {
         int bad = 0;
-        if (!fixed && c >= OPT_ARCH && c <= OPT_CLIPV) fixed = c;
+        if (c >= OPT_ARCH && c <= OPT_CLIPV) a->fixed |= 1u << (c - OPT_ARCH);
         switch (c) {
         case OPT_DATA: R->data = optarg; break;
         case OPT_ARCH: a->arch = optarg; break;
@@ -287,6 +329,8 @@ static int parse_train_args(int argc, char **argv, train_args *a)
         case OPT_RESUME: a->resume = optarg; break;
         case OPT_THREADS: bad = cli_parse_int("train", "threads", optarg, 1, 4096, &a->threads); break;
         case OPT_QUIET: cli_quiet = 1; break;
+        case OPT_RESTORE: R->restore_best = 1; break;
+        case OPT_NORESTORE: R->restore_best = 0; break;
         case OPT_HELP: fputs(train_help, stdout); return CLI_OK;
         case CLI_OPT_LABEL_COL:
         case CLI_OPT_DROP_COLS:
@@ -299,13 +343,6 @@ static int parse_train_args(int argc, char **argv, train_args *a)
         cli_error("train: unexpected argument '%s' (options take the form --name VALUE)", argv[optind]);
         return CLI_USAGE;
     }
-    if (a->resume && fixed) {
-        const struct option *o = train_opts;
-        while (o->val != fixed) o++;
-        cli_error("train: --%s cannot be given with --resume: a resumed run keeps the settings saved in %s "
-                  "(with --resume: --data, --epochs, --save, --history, --threads, --quiet)", o->name, a->resume);
-        return CLI_USAGE;
-    }
     if (!R->data || (!a->arch && !a->resume)) {
         cli_error("train: %s is required (see 'nnlab train --help')", !R->data ? "--data" : "--arch");
         return CLI_USAGE;
@@ -315,7 +352,50 @@ static int parse_train_args(int argc, char **argv, train_args *a)
         cli_error("train: --loss: %s", nn_errmsg());
         return CLI_USAGE;
     }
+    R->opt = a->opt_spec ? a->opt_spec : CLI_DEFAULT_OPT;
     return -1;
+}
+
+/* With --resume, the options of the run's record may be given again (re-running the same command) but not
+ * changed. given: the command line's values, R: the record. CLI_OK, or CLI_USAGE naming the first change. */
+static int check_same_run(const train_args *a, const run *g, const run *R, const nn_model *m)
+{
+    for (int c = OPT_ARCH; c <= OPT_CLIPV; c++) {
+        if (!(a->fixed & (1u << (c - OPT_ARCH)))) continue;
+        int same = 1;
+        char want[1024], got[1024];
+        switch (c) {
+        case OPT_ARCH: {
+            /* Compared as the library spells them, so "dense:3" and "dense:3:init=auto" agree. */
+            nn_model *t = nn_model_from_spec(nn_model_inputs(m), a->arch, nn_model_loss_kind(m), 1);
+            same = t && nn_model_spec(t, want, sizeof want) >= 0 && nn_model_spec(m, got, sizeof got) >= 0 &&
+                   !strcmp(want, got);
+            nn_model_free(t);
+            break;
+        }
+        case OPT_LOSS: same = a->loss == nn_model_loss_kind(m); break;
+        case OPT_OPT: same = !R->opt || !strcmp(g->opt, R->opt); break;
+        case OPT_SCHED: same = !strcmp(g->sched ? g->sched : "", R->sched ? R->sched : ""); break;
+        case OPT_BATCH: same = g->batch == R->batch; break;
+        case OPT_SEED: same = g->seed == R->seed; break;
+        case OPT_VAL: same = g->val == R->val; break;
+        case OPT_PATIENCE: same = g->patience == R->patience; break;
+        case OPT_STD: case OPT_NOSTD: same = g->standardize == R->standardize; break;
+        case OPT_L1: same = g->l1 == R->l1; break;
+        case OPT_L2: same = g->l2 == R->l2; break;
+        case OPT_CLIP: same = g->clip_norm == R->clip_norm; break;
+        case OPT_CLIPV: same = g->clip_value == R->clip_value; break;
+        default: break;
+        }
+        if (!same) {
+            const struct option *o = train_opts;
+            while (o->val != c) o++;
+            cli_error("train: --%s differs from the run saved in %s: --resume keeps the run's settings (give the "
+                      "same value, or leave it out)", o->name, a->resume);
+            return CLI_USAGE;
+        }
+    }
+    return CLI_OK;
 }
 
 /* The optimizer (and, on --resume, the model and run record) before the data is read, so that a typo in a
@@ -323,19 +403,25 @@ static int parse_train_args(int argc, char **argv, train_args *a)
 static int setup_optimizer(train_args *a, train_state *s)
 {
     if (a->resume) {
-        int epochs_arg = a->R.epochs;
-        const char *data_arg = a->R.data;
+        int epochs_arg = a->R.epochs, restore_arg = a->R.restore_best;
+        run given = a->R;
         int rc = load_resume(a->resume, &s->m, &s->opt, &a->R, &s->meta);
         a->trained_on = a->R.data;
-        a->R.data = data_arg; /* the record's data name points into meta; --data names what is read now */
+        a->R.data = given.data; /* the record's data name points into meta; --data names what is read now */
         if (rc != CLI_OK) return rc;
+        if ((rc = check_same_run(a, &given, &a->R, s->m)) != CLI_OK) return rc;
+        if (restore_arg >= 0) a->R.restore_best = restore_arg;
         a->loss = nn_model_loss_kind(s->m);
+        int target = a->R.epochs; /* the record's */
         if (a->epochs_given) a->R.epochs = epochs_arg;
-        if (a->R.next_epoch >= a->R.epochs) {
-            cli_error("train: --resume: %s has trained %d epochs already; give --epochs above %d", a->resume,
-                      a->R.next_epoch, a->R.next_epoch);
-            return CLI_USAGE;
+        /* A finished run re-run with the same command: nothing to do, and nothing is rewritten. */
+        if (a->R.next_epoch >= a->R.epochs || (a->R.stopped && a->R.epochs == target)) {
+            int more = a->R.next_epoch > a->R.epochs ? a->R.next_epoch : a->R.epochs;
+            fprintf(stderr, "nnlab: train: %s is complete (%d epochs%s); nothing to do (give --epochs above %d to "
+                    "train on)\n", a->resume, a->R.next_epoch, a->R.stopped ? ", stopped early" : "", more);
+            return CLI_DONE;
         }
+        a->R.stopped = 0;
         if (!a->save) a->save = a->resume;
         return CLI_OK;
     }
@@ -444,6 +530,8 @@ static int fit(train_args *a, train_state *s)
     fo.seed = R->seed;
     fo.val = s->va;
     fo.patience = R->patience;
+    if (R->restore_best < 0) R->restore_best = R->patience > 0;
+    fo.restore_best = R->restore_best;
     fo.l1 = R->l1;
     fo.l2 = R->l2;
     fo.clip_norm = R->clip_norm;
@@ -451,6 +539,8 @@ static int fit(train_args *a, train_state *s)
     train_watch *w = &s->w;
     *w = (train_watch){.epoch = R->next_epoch - 1, .batch = -1, .nbatches = 1};
     cli_progress_init(&w->prog, "", R->epochs);
+    w->prog.regression = nn_model_loss_kind(s->m) == NN_LOSS_MSE;
+    a->first_epoch = R->next_epoch;
     fo.on_batch = watch_batch;
     fo.on_epoch = watch_epoch;
     fo.user = w;
@@ -465,7 +555,8 @@ static int fit(train_args *a, train_state *s)
         cli_error("train: %s", nn_errmsg());
         if (s->st == NN_ENONFINITE) diagnose(s, 1);
         /* The history of a diverged run is what explains it; the model itself is not worth keeping. */
-        if (a->hist_path && s->hist.n > 0 && cli_dist_rank() == 0) write_history(a->hist_path, &s->hist);
+        if (a->hist_path && s->hist.n > 0 && cli_dist_rank() == 0)
+            write_history(a->hist_path, &s->hist, a->first_epoch, nn_model_loss_kind(s->m) == NN_LOSS_MSE);
         return s->st == NN_EINVAL || s->st == NN_ESHAPE ? CLI_USAGE : CLI_ERR;
     }
     /* A finished epoch (or early stop) continues at the next epoch; a stop inside one at the next batch. */
@@ -479,6 +570,17 @@ static int fit(train_args *a, train_state *s)
     if (s->st == NN_EINTR)
         cli_error("train: interrupted in epoch %d of %d%s", w->epoch + 1, R->epochs,
                   a->save ? "; saving the model as it is (continue with --resume)" : "");
+    const nn_history *h = &s->hist;
+    R->stopped = h->stopped_early;
+    if (h->n > 0 && h->stopped_early && h->restored)
+        fprintf(stderr, "nnlab: train: stopped at epoch %d, restoring the best weights from epoch %d\n",
+                h->epochs[h->n - 1].epoch + 1, h->best_epoch + 1);
+    else if (h->n > 0 && h->stopped_early)
+        fprintf(stderr, "nnlab: train: stopped at epoch %d, keeping its weights (the best were from epoch %d; "
+                "--no-restore-best)\n", h->epochs[h->n - 1].epoch + 1, h->best_epoch + 1);
+    else if (h->restored)
+        fprintf(stderr, "nnlab: train: restoring the best weights from epoch %d (of %d)\n", h->best_epoch + 1,
+                h->epochs[h->n - 1].epoch + 1);
     return CLI_OK;
 }
 
@@ -499,7 +601,7 @@ static int finish(train_args *a, train_state *s)
     if (!isfinite(tl) || !isfinite(vl)) {
         cli_error("train: the trained model's %s loss is %g: the last update diverged (learning rate too high?); "
                   "the model is not saved", !isfinite(tl) ? "training" : "validation", !isfinite(tl) ? tl : vl);
-        if (a->hist_path) write_history(a->hist_path, &s->hist);
+        if (a->hist_path) write_history(a->hist_path, &s->hist, a->first_epoch, nn_model_loss_kind(s->m) == NN_LOSS_MSE);
         return CLI_ERR;
     }
     if (a->save) {
@@ -525,7 +627,9 @@ static int finish(train_args *a, train_state *s)
             return CLI_ERR;
         }
     }
-    if (a->hist_path && write_history(a->hist_path, &s->hist)) return CLI_ERR;
+    if (a->hist_path &&
+        write_history(a->hist_path, &s->hist, a->first_epoch, nn_model_loss_kind(s->m) == NN_LOSS_MSE))
+        return CLI_ERR;
     int classify = cli_scores_accuracy(s->m, s->d);
     if (classify) diagnose(s, 0);
     printf("epochs=%d ", R->next_epoch);
@@ -541,7 +645,7 @@ static int finish(train_args *a, train_state *s)
 
 int cmd_train(int argc, char **argv)
 {
-    train_args a = {.R = {.epochs = CLI_DEFAULT_EPOCHS, .batch = 32, .seed = 1, .standardize = 1}};
+    train_args a = {.R = {.epochs = CLI_DEFAULT_EPOCHS, .batch = 32, .seed = 1, .standardize = 1, .restore_best = -1}};
     int rc = parse_train_args(argc, argv, &a);
     if (rc >= 0) return rc;
     train_state s = {0};
@@ -553,5 +657,5 @@ int cmd_train(int argc, char **argv)
     if (!cli_dist_all_ok(rc == CLI_OK) && rc == CLI_OK) rc = CLI_ERR;
     if (rc == CLI_OK && (rc = fit(&a, &s)) == CLI_OK) rc = finish(&a, &s);
     train_free(&s);
-    return rc;
+    return rc == CLI_DONE ? CLI_OK : rc;
 }

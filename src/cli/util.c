@@ -397,6 +397,7 @@ void cli_progress_init(cli_progress *p, const char *label, int epochs)
     p->t0 = cli_now();
     p->loss = 0;
     p->tty = isatty(2);
+    p->regression = 0;
 }
 
 static void fmt_time(char *buf, size_t size, double s)
@@ -451,16 +452,20 @@ int cli_progress_epoch(const nn_epoch_stats *s, void *user)
     if (cli_quiet) return 0;
     if (p->tty) {
         p->loss = s->loss;
-        draw_bar(p, s->epoch, bar_nbatches, bar_nbatches, s->acc, s->val_acc,
+        draw_bar(p, s->epoch, bar_nbatches, bar_nbatches, p->regression ? NAN : s->acc, p->regression ? NAN : s->val_acc,
                  p->epochs > 0 ? (s->epoch + 1.0) / p->epochs : 1);
         if (s->epoch + 1 >= p->epochs) close_bar();
         return 0;
     }
     char line[256];
-    int n = snprintf(line, sizeof line, "%s%sepoch %d/%d loss=%.6g acc=%.4f", p->label ? p->label : "",
-                     p->label && *p->label ? ": " : "", s->epoch + 1, p->epochs, s->loss, s->acc);
+    int n = snprintf(line, sizeof line, "%s%sepoch %d/%d loss=%.6g", p->label ? p->label : "",
+                     p->label && *p->label ? ": " : "", s->epoch + 1, p->epochs, s->loss);
+    if (!p->regression && n > 0 && (size_t)n < sizeof line)
+        n += snprintf(line + n, sizeof line - (size_t)n, " acc=%.4f", s->acc);
     if (s->val_loss == s->val_loss && n > 0 && (size_t)n < sizeof line)
-        n += snprintf(line + n, sizeof line - (size_t)n, " val_loss=%.6g val_acc=%.4f", s->val_loss, s->val_acc);
+        n += snprintf(line + n, sizeof line - (size_t)n, " val_loss=%.6g", s->val_loss);
+    if (s->val_loss == s->val_loss && !p->regression && n > 0 && (size_t)n < sizeof line)
+        n += snprintf(line + n, sizeof line - (size_t)n, " val_acc=%.4f", s->val_acc);
     fprintf(stderr, "%s lr=%.4g time=%.2fs\n", line, s->lr, cli_now() - p->t0);
     return 0;
 }
