@@ -34,7 +34,7 @@ NN_API void nn_errclear(void);
 
 /* For "did you mean X?": the name of the NULL-terminated list nearest to word by edit distance (case
  * ignored) when it is close enough to be a typo of it (a letter or two, a third of a long word); else NULL. */
-const char *nn_nearest_name(const char *word, const char *const *names);
+NN_API const char *nn_nearest_name(const char *word, const char *const *names);
 
 #ifdef __cplusplus
 }
