@@ -16,12 +16,6 @@ static const char usage[] =
     "the ranks on random data with nn_fit and prints one line: global samples/s and the share of the time\n"
     "spent in the gradient allreduce (rank 0's).\n";
 
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
 
 /* The MPI reduction, timed. */
 typedef struct timed {
@@ -33,9 +27,9 @@ typedef struct timed {
 static int timed_reduce(nn_real *v, size_t n, double *sums, int nsums, void *user)
 {
     timed *t = user;
-    double t0 = now();
+    double t0 = nn_seconds();
     int rc = t->inner(v, n, sums, nsums, t->user);
-    t->seconds += now() - t0;
+    t->seconds += nn_seconds() - t0;
     return rc;
 }
 
@@ -91,9 +85,9 @@ int main(int argc, char **argv)
     nn_status s = nn_fit(m, o, d, &f, NULL);
     t.seconds = 0;
     MPI_Barrier(comm);
-    double t0 = now();
+    double t0 = nn_seconds();
     for (int e = 0; e < epochs && s == NN_OK; e++) s = nn_fit(m, o, d, &f, NULL);
-    double el = now() - t0;
+    double el = nn_seconds() - t0;
     if (s != NN_OK) {
         fprintf(stderr, "nnlab-bench-mpi: %s\n", nn_errmsg());
         MPI_Abort(comm, 1);

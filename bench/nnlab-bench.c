@@ -22,12 +22,6 @@ static const char usage[] =
     "Each run is a steady-state training step (forward, softmax cross-entropy, backward, SGD momentum 0.9)\n"
     "on random data, in its own process so that its peak memory is its own.\n";
 
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
 
 typedef struct workload {
     const char *name;
@@ -52,9 +46,9 @@ static double peak_gflops(int n)
     nn_gemm(0, 0, n, n, n, 1, a, n, b, n, 0, c, n); /* warm: threads started, pages touched */
     double best = INFINITY;
     for (int r = 0; r < 5; r++) {
-        double t0 = now();
+        double t0 = nn_seconds();
         nn_gemm(0, 0, n, n, n, 1, a, n, b, n, 0, c, n);
-        double t = now() - t0;
+        double t = nn_seconds() - t0;
         if (t < best) best = t;
     }
     free(a), free(b), free(c);
@@ -89,7 +83,7 @@ static double gemm_seconds(const workload *w, double budget)
     nn_real *Y = calloc(act, sizeof *Y), *D = calloc(act, sizeof *D);
     if (!W || !G || !X || !Y || !D) return NAN;
     long steps = 0;
-    double t0 = now(), t;
+    double t0 = nn_seconds(), t;
     do {
         for (int i = 0; i + 1 < w->nw; i++) {
             int in = w->widths[i], out = w->widths[i + 1];
@@ -98,7 +92,7 @@ static double gemm_seconds(const workload *w, double budget)
             if (i) nn_gemm(0, 1, B, in, out, 1, D, out, W, out, 0, X, in);
         }
         steps++;
-    } while ((t = now() - t0) < budget);
+    } while ((t = nn_seconds() - t0) < budget);
     free(W), free(G), free(X), free(Y), free(D);
     return t / (double)steps;
 }
@@ -123,19 +117,19 @@ static int run_workload(const workload *w, result *r)
     for (int i = 0; i < B; i++) y[i] = (nn_real)(i % classes);
     double loss;
     /* Warm-up: buffers sized, optimizer state allocated, OpenBLAS threads running. */
-    double t0 = now();
-    for (int i = 0; i < 3 || now() - t0 < 0.1 * w->seconds; i++)
+    double t0 = nn_seconds();
+    for (int i = 0; i < 3 || nn_seconds() - t0 < 0.1 * w->seconds; i++)
         if (nn_train_step(m, o, x, y, B, &loss) != NN_OK) {
             fprintf(stderr, "nnlab-bench: %s\n", nn_errmsg());
             return -1;
         }
     long steps = 0;
     double t;
-    t0 = now();
+    t0 = nn_seconds();
     do {
         nn_train_step(m, o, x, y, B, &loss);
         steps++;
-    } while ((t = now() - t0) < w->seconds);
+    } while ((t = nn_seconds() - t0) < w->seconds);
     double step_s = t / (double)steps;
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);
@@ -226,13 +220,13 @@ static int bench_acts(size_t n, double seconds)
     printf("| activation | forward ns/elem | backward ns/elem | total ns/elem |\n|---|---|---|---|\n");
     for (int id = 0; id < NN_ACT_COUNT; id++) {
         nn_act a = nn_act_default((nn_act_id)id);
-        double bf = INFINITY, bb = INFINITY, t0 = now();
-        for (int r = 0; r < 3 || now() - t0 < seconds; r++) {
-            double t1 = now();
+        double bf = INFINITY, bb = INFINITY, t0 = nn_seconds();
+        for (int r = 0; r < 3 || nn_seconds() - t0 < seconds; r++) {
+            double t1 = nn_seconds();
             nn_act_forward(&a, x, y, n);
-            double t2 = now();
+            double t2 = nn_seconds();
             nn_act_backward(&a, x, y, dy, dx, n);
-            double t3 = now();
+            double t3 = nn_seconds();
             bf = fmin(bf, t2 - t1);
             bb = fmin(bb, t3 - t2);
         }

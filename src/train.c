@@ -47,7 +47,7 @@ nn_fit_opts nn_fit_defaults(void)
     return o;
 }
 
-static double now(void)
+double nn_seconds(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -293,7 +293,7 @@ nn_status nn_fit(nn_model *m, nn_optim *o, const nn_dataset *d, const nn_fit_opt
     for (int e = 0; e < op->initial_epoch && op->shuffle; e++) nn_rng_shuffle(&rng, idx, (size_t)d->rows);
     nn_optim_set_horizon(o, op->epochs);
     for (int e = op->initial_epoch; e < op->epochs && s == NN_OK; e++) {
-        double t0 = now(), total = 0;
+        double t0 = nn_seconds(), total = 0;
         long ok = 0;
         nn_optim_set_epoch(o, e);
         if (op->shuffle) nn_rng_shuffle(&rng, idx, (size_t)d->rows);
@@ -339,7 +339,7 @@ nn_status nn_fit(nn_model *m, nn_optim *o, const nn_dataset *d, const nn_fit_opt
              * normalisation's running statistics are each worker's own). */
             if (op->reduce && (v = dp_mean(op, &st.val_loss, &st.val_acc)) != NN_OK) { s = v; break; }
         }
-        st.seconds = now() - t0;
+        st.seconds = nn_seconds() - t0;
         if (hist) ep[hist->n++] = st;
         double monitor = op->val ? st.val_loss : st.loss;
         if (monitor < best) {

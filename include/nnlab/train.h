@@ -97,6 +97,10 @@ NN_API nn_status nn_train_step(nn_model *m, nn_optim *o, const nn_real *x, const
  * Either output may be NULL. Errors: as nn_model_forward and nn_model_loss. */
 NN_API nn_status nn_evaluate(nn_model *m, const nn_dataset *d, int batch_size, double *loss, double *acc);
 
+/* Seconds on a monotonic clock from an arbitrary origin: the clock nn_fit times epochs with, for programs and
+ * tools that time their own work (use differences only). Thread-safe. */
+NN_API double nn_seconds(void);
+
 /* Process-wide: ask every nn_fit running now (in any thread) to stop after its current batch;
  * async-signal-safe (callable from a SIGINT handler). A fit started later does not see the request. */
 NN_API void nn_request_stop(void);

@@ -127,7 +127,7 @@ void cli_install_sigint(void);
 typedef struct cli_progress {
     const char *label; /* e.g. "relu seed 1" */
     int epochs;
-    double t0;         /* start time (cli_now) */
+    double t0;         /* start time (nn_seconds) */
     double loss;       /* running training loss of the epoch */
     int tty;
     int regression;    /* no accuracy shown (an mse run); cli_progress_init sets 0 */
@@ -135,8 +135,6 @@ typedef struct cli_progress {
 void cli_progress_init(cli_progress *p, const char *label, int epochs);
 int cli_progress_batch(int epoch, int batch, int nbatches, double loss, void *user);
 int cli_progress_epoch(const nn_epoch_stats *s, void *user);
-/* Monotonic seconds. */
-double cli_now(void);
 
 /* Plots through gnuplot (src/cli/plot.c). A series is n points (x[i], y[i]) with a title. */
 typedef struct cli_series {

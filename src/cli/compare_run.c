@@ -188,7 +188,7 @@ static void progress(pool *p)
         char bar[W + 1], el[32], rem[32];
         for (int i = 0; i < W; i++) bar[i] = i < (int)(frac * W + 0.5) ? '#' : '.';
         bar[W] = '\0';
-        double el_s = cli_now() - p->t0;
+        double el_s = nn_seconds() - p->t0;
         fmt_clock(el, sizeof el, el_s);
         fmt_clock(rem, sizeof rem, frac > 0 ? el_s * (1 - frac) / frac : 0);
         fprintf(stderr, "\r%s: [%s] %3.0f%%  runs %d/%d  %s<%s\033[K", t->name, bar, 100 * frac, p->done, p->total,
@@ -295,7 +295,7 @@ static int train_task(cmp_task *t, const nn_dataset *d, int workers, cmp_grid *g
     p.total = t->nacts * t->nseeds;
     p.epochs_total = (long)p.total * t->epochs;
     p.tty = isatty(2);
-    p.t0 = cli_now();
+    p.t0 = nn_seconds();
     p.reported = calloc((size_t)p.total, 1);
     p.finished = calloc((size_t)p.total, 1);
     if (g) p.g = *g;
@@ -306,7 +306,7 @@ static int train_task(cmp_task *t, const nn_dataset *d, int workers, cmp_grid *g
     } else {
         cli_error("out of memory");
     }
-    t->seconds = cli_now() - p.t0;
+    t->seconds = nn_seconds() - p.t0;
     t->interrupted = cli_interrupted != 0;
     free(p.reported);
     free(p.finished);

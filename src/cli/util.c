@@ -383,18 +383,12 @@ void cli_install_sigint(void)
     sigaction(SIGINT, &sa, NULL);
 }
 
-double cli_now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
 
 void cli_progress_init(cli_progress *p, const char *label, int epochs)
 {
     p->label = label;
     p->epochs = epochs;
-    p->t0 = cli_now();
+    p->t0 = nn_seconds();
     p->loss = 0;
     p->tty = isatty(2);
     p->regression = 0;
@@ -417,7 +411,7 @@ static void draw_bar(const cli_progress *p, int epoch, int batch, int nbatches, 
     int fill = (int)(ebatch * WIDTH + 0.5);
     for (int i = 0; i < WIDTH; i++) bar[i] = i < fill ? '#' : '.';
     bar[WIDTH] = '\0';
-    double t = cli_now() - p->t0;
+    double t = nn_seconds() - p->t0;
     fmt_time(el, sizeof el, t);
     fmt_time(rem, sizeof rem, frac > 0 ? t * (1 - frac) / frac : 0);
     if (acc == acc && val_acc == val_acc) snprintf(accs, sizeof accs, " acc %.4f val %.4f", acc, val_acc);
@@ -437,7 +431,7 @@ int cli_progress_batch(int epoch, int batch, int nbatches, double loss, void *us
     p->loss = batch == 0 ? loss : p->loss + (loss - p->loss) / (batch + 1);
     bar_nbatches = nbatches;
     if (cli_quiet || !p->tty) return 0;
-    double now = cli_now();
+    double now = nn_seconds();
     /* Redrawing every batch of a fast run would cost more than the training itself. */
     if (now - last_draw < 0.1 && batch + 1 < nbatches) return 0;
     last_draw = now;
@@ -466,7 +460,7 @@ int cli_progress_epoch(const nn_epoch_stats *s, void *user)
         n += snprintf(line + n, sizeof line - (size_t)n, " val_loss=%.6g", s->val_loss);
     if (s->val_loss == s->val_loss && !p->regression && n > 0 && (size_t)n < sizeof line)
         n += snprintf(line + n, sizeof line - (size_t)n, " val_acc=%.4f", s->val_acc);
-    fprintf(stderr, "%s lr=%.4g time=%.2fs\n", line, s->lr, cli_now() - p->t0);
+    fprintf(stderr, "%s lr=%.4g time=%.2fs\n", line, s->lr, nn_seconds() - p->t0);
     return 0;
 }
 
