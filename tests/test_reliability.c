@@ -280,9 +280,13 @@ START_TEST(test_final_update_overflow)
 {
     nn_dataset *d = nn_dataset_generate("spirals", 64, 2, 0.1, 1);
     nn_model *m = nn_model_from_spec(2, "dense:1", NN_LOSS_MSE, 1);
+#ifdef NNLAB_DOUBLE
+    nn_optim *o = nn_optim_parse("sgd:lr=1e307");
+#else
     nn_optim *o = nn_optim_parse("sgd:lr=3e38");
+#endif
     ck_assert_ptr_nonnull(o);
-    for (int i = 0; i < d->rows; i++) d->y[i] = 1000 * (nn_real)(i + 1);
+    for (int i = 0; i < d->rows; i++) d->y[i] = 1e9f * (nn_real)(i + 1);
     d->nclasses = 0;
     nn_fit_opts fo = nn_fit_defaults();
     fo.epochs = 1;
@@ -370,7 +374,11 @@ START_TEST(test_cli_gaps)
     ck_assert_int_eq(cli(err, sizeof err, args), 2);
     ck_assert_ptr_nonnull(strstr(err, "same file"));
     /* A last update that overflows: exit 1, nothing saved. */
+#ifdef NNLAB_DOUBLE
+    snprintf(args, sizeof args, "%s --batch 300 --opt sgd:lr=1e300 --save m.nnl", base);
+#else
     snprintf(args, sizeof args, "%s --batch 300 --opt sgd:lr=1e30 --save m.nnl", base);
+#endif
     ck_assert_int_eq(cli(err, sizeof err, args), 1);
     ck_assert_int_eq(access(in_dir("m.nnl"), F_OK), -1);
     ck_assert_int_eq(cli(err, sizeof err, "datasets gen moons -o /dev/null"), 1);
