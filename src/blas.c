@@ -83,9 +83,10 @@ static unsigned cpu_features(char *model, size_t size)
         if (zmm && ((b >> 30) & 1)) f |= NN_CPU_AVX512BW;
         if (zmm && ((b >> 31) & 1)) f |= NN_CPU_AVX512VL;
     }
-    if (size > 48 && __get_cpuid_max(0x80000000, NULL) >= 0x80000004) {
-        unsigned *w = (unsigned *)(void *)model;
-        for (unsigned l = 0; l < 3; l++) __get_cpuid(0x80000002 + l, &w[4 * l], &w[4 * l + 1], &w[4 * l + 2], &w[4 * l + 3]);
+    if (size > 48 && (unsigned)__get_cpuid_max(0x80000000u, NULL) >= 0x80000004u) {
+        unsigned w[12];
+        for (unsigned l = 0; l < 3; l++) __get_cpuid(0x80000002u + l, &w[4 * l], &w[4 * l + 1], &w[4 * l + 2], &w[4 * l + 3]);
+        memcpy(model, w, 48);
         model[48] = '\0';
         /* Vendors pad the name with spaces on either side. */
         size_t n = strlen(model), s = 0;

@@ -7,9 +7,10 @@
 #ifdef NNLAB_HAVE_MPI
 #include <nnlab/mpi.h>
 static MPI_Comm comm;
+static int active;
 #endif
 
-static int rank, size = 1, active;
+static int rank, size = 1;
 
 /* Open MPI, MPICH and PMIx launchers each set one of these in every process they start. */
 static int launched_by_mpirun(void)
