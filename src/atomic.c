@@ -237,6 +237,7 @@ nn_status nn_atomic_dir_commit(const char *tmp, const char *path)
     for (int tries = 0;; tries++) {
         if (rename(tmp, real) == 0) break;
         int err = errno;
+#ifdef RENAME_EXCHANGE /* Linux; without it (Emscripten) a directory is only ever renamed onto nothing */
         if (err == EEXIST || err == ENOTEMPTY) {
             if (renameat2(AT_FDCWD, tmp, AT_FDCWD, real, RENAME_EXCHANGE) == 0) {
                 nn_atomic_dir_abort(tmp);
@@ -245,6 +246,7 @@ nn_status nn_atomic_dir_commit(const char *tmp, const char *path)
             err = errno;
             if (err == ENOENT && tries < 100) continue;
         }
+#endif
         s = nn_fail(NN_EIO, "%s: cannot put the new directory in place: %s", path, strerror(err));
         nn_atomic_dir_abort(tmp);
         break;

@@ -2,6 +2,7 @@
  * Debian 12's OpenBLAS 0.3.21 does not know some newer CPUs and falls back to its generic Prescott kernels,
  * about 5x slower; OpenBLAS reads OPENBLAS_CORETYPE only when it loads, so the fix is a restart. */
 #define _POSIX_C_SOURCE 200809L
+#include "nnlab/config.h" /* NNLAB_BLAS_NONE, before the choice below */
 #ifndef NNLAB_BLAS_NONE
 #include <cblas.h>
 #endif
