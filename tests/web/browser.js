@@ -1,0 +1,91 @@
+// tests/web/browser.js: node browser.js URL EPOCHS MIN_ACCURACY [SCREENSHOT.png]
+// Opens the playground in headless Chromium (CHROMIUM, default /usr/bin/chromium), driven through the DevTools
+// protocol over --remote-debugging-pipe (no npm package needed), waits until #status shows the run paused at
+// epoch EPOCHS, and checks the accuracy shown, that no error is shown and that the boundary canvas is drawn.
+// Optionally saves a 1280x720 screenshot. Exit 0 on success, 1 with a message otherwise.
+'use strict';
+const { spawn } = require('child_process');
+const fs = require('fs'), os = require('os'), path = require('path');
+
+const [url, epochs, minAcc, shot] = process.argv.slice(2);
+const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'nnlab-chromium-'));
+const args = ['--headless=new', '--disable-gpu', '--no-first-run', '--no-default-browser-check',
+  '--remote-debugging-pipe', `--user-data-dir=${profile}`, '--window-size=1280,720', 'about:blank'];
+if (process.getuid && process.getuid() === 0) args.unshift('--no-sandbox'); // Chromium refuses root otherwise
+const chrome = spawn(process.env.CHROMIUM || '/usr/bin/chromium', args, { stdio: ['ignore', 'ignore', 'pipe', 'pipe', 'pipe'] });
+let stderr = '';
+chrome.stderr.on('data', (d) => { stderr += d; });
+
+// Protocol messages are JSON texts ended by a NUL byte: written on the child's fd 3, read from its fd 4.
+let nextId = 1, buffer = '';
+const logs = []; // the page's exceptions and console messages, shown when the test fails
+const pending = new Map();
+chrome.stdio[4].on('data', (d) => {
+  buffer += d.toString('utf8');
+  let end;
+  while ((end = buffer.indexOf('\0')) >= 0) {
+    const m = JSON.parse(buffer.slice(0, end));
+    buffer = buffer.slice(end + 1);
+    if (m.method === 'Runtime.exceptionThrown') logs.push('exception: ' + JSON.stringify(m.params.exceptionDetails));
+    if (m.method === 'Runtime.consoleAPICalled') logs.push('console: ' + m.params.args.map((a) => a.value).join(' '));
+    if (m.method === 'Log.entryAdded') logs.push('log: ' + m.params.entry.text);
+    const p = pending.get(m.id);
+    if (!p) continue;
+    pending.delete(m.id);
+    if (m.error) p.reject(new Error(p.method + ': ' + m.error.message)); else p.resolve(m.result);
+  }
+});
+function send(method, params = {}, sessionId) {
+  const id = nextId++;
+  chrome.stdio[3].write(JSON.stringify({ id, method, params, sessionId }) + '\0');
+  return new Promise((resolve, reject) => pending.set(id, { resolve, reject, method }));
+}
+
+function finish(code, message) {
+  if (message) console.log(message);
+  if (code && logs.length) console.log('the page said:\n' + logs.join('\n'));
+  const done = () => { fs.rmSync(profile, { recursive: true, force: true }); process.exit(code); };
+  if (chrome.exitCode !== null || chrome.signalCode !== null) return done();
+  chrome.once('exit', done); // Chromium writes its profile until it exits
+  chrome.kill();
+}
+
+async function main() {
+  const { targetId } = await send('Target.createTarget', { url: 'about:blank' });
+  const { sessionId } = await send('Target.attachToTarget', { targetId, flatten: true });
+  await send('Emulation.setDeviceMetricsOverride', { width: 1280, height: 720, deviceScaleFactor: 1, mobile: false },
+    sessionId);
+  await send('Runtime.enable', {}, sessionId);
+  await send('Log.enable', {}, sessionId);
+  await send('Page.navigate', { url }, sessionId);
+  const value = async (expression) =>
+    (await send('Runtime.evaluate', { expression, returnByValue: true }, sessionId)).result.value;
+  const deadline = Date.now() + 1000 * Number(process.env.NNLAB_BROWSER_TIMEOUT || 180);
+  let status = '';
+  for (;;) {
+    status = (await value("document.getElementById('status') ? document.getElementById('status').textContent : ''")) || '';
+    const error = await value("document.getElementById('error') ? document.getElementById('error').textContent : ''");
+    if (error) return finish(1, 'the page shows an error: ' + error);
+    const m = /epoch (\d+) .*accuracy ([0-9.]+) \(paused\)/.exec(status);
+    if (m && Number(m[1]) >= Number(epochs)) break;
+    if (Date.now() > deadline) return finish(1, `no 'epoch ${epochs} ... (paused)' in #status in time; it shows: ${status}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  console.log('#status: ' + status);
+  const acc = Number(/accuracy ([0-9.]+)/.exec(status)[1]);
+  // A drawn boundary has many shades of the class colours; a blank or single-colour canvas has one or two.
+  const shades = await value(`(() => { const c = document.getElementById('boundary');
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data, seen = new Set();
+    for (let i = 0; i < d.length; i += 4 * 7) seen.add(d[i] << 16 | d[i + 1] << 8 | d[i + 2]);
+    return seen.size; })()`);
+  console.log(`boundary canvas: ${shades} colours`);
+  if (shot) {
+    const { data } = await send('Page.captureScreenshot', { format: 'png' }, sessionId);
+    fs.writeFileSync(shot, Buffer.from(data, 'base64'));
+    console.log('screenshot: ' + shot);
+  }
+  if (!(acc >= Number(minAcc))) return finish(1, `accuracy ${acc} < ${minAcc}`);
+  if (shades < 20) return finish(1, 'the boundary canvas looks blank');
+  finish(0, 'ok');
+}
+main().catch((e) => finish(1, 'browser test: ' + e.message + (stderr ? '\nchromium: ' + stderr.slice(-2000) : '')));

@@ -1,0 +1,29 @@
+/* web/trajectory.c: a few short playground runs, every batch loss printed in full precision, so that the
+ * WebAssembly build (run by Node.js) and a native double build can be compared number by number
+ * (tests/web/same_numbers.sh). */
+#include <stdio.h>
+#include "playground.h"
+
+int main(void)
+{
+    static const struct {
+        const char *data, *arch, *loss, *opt;
+        int n, classes, batch, epochs;
+    } runs[] = {
+        {"moons", "dense:16,relu,dense:16,relu", "softmax-xent", "adam:lr=0.01", 200, 2, 32, 3},
+        {"spirals", "dense:12,tanh,maxout:8:k=2,prelu", "softmax-xent", "sgd:lr=0.1,momentum=0.9", 150, 3, 16, 2},
+        {"circles", "dense:8,selu,dense:8,srelu", "sigmoid-bce", "rmsprop:lr=0.01", 120, 2, 20, 2},
+    };
+    for (size_t r = 0; r < sizeof runs / sizeof runs[0]; r++) {
+        pg *p = pg_new(runs[r].data, runs[r].n, runs[r].classes, 0.1, runs[r].arch, runs[r].loss, runs[r].opt,
+                       runs[r].batch, 1);
+        if (!p) {
+            fprintf(stderr, "trajectory: %s\n", pg_errmsg());
+            return 1;
+        }
+        for (int b = 0; pg_epochs(p) < runs[r].epochs; b++) printf("%s %d %.17g\n", runs[r].data, b, pg_step(p, 1));
+        printf("%s loss %.17g accuracy %.17g\n", runs[r].data, pg_loss(p), pg_accuracy(p));
+        pg_free(p);
+    }
+    return 0;
+}
