@@ -24,6 +24,8 @@ struct pg {
     int res;             /* grid */
     nn_real *gx, *gprob;
     int *gclass;
+    int *dead;           /* per layer, from pg_stats */
+    char spec[256];
 };
 
 /* A failure of this file's own checks; otherwise the library's message is the one to show. */
@@ -43,6 +45,7 @@ PG_EXPORT void pg_free(pg *p)
     free(p->gx);
     free(p->gprob);
     free(p->gclass);
+    free(p->dead);
     free(p);
 }
 
@@ -83,9 +86,10 @@ PG_EXPORT pg *pg_new(const char *data, int n, int classes, double noise, const c
     if (!p->opt) goto fail;
     p->batch = batch < n ? batch : n;
     p->order = malloc(sizeof *p->order * (size_t)n);
+    p->dead = calloc((size_t)nn_model_nlayers(p->model), sizeof *p->dead);
     p->bx = malloc(sizeof *p->bx * 2 * (size_t)p->batch);
     p->by = malloc(sizeof *p->by * (size_t)p->batch);
-    if (!p->order || !p->bx || !p->by) goto fail;
+    if (!p->order || !p->bx || !p->by || !p->dead) goto fail;
     nn_rng_seed(&p->rng, s ^ 0x9e3779b97f4a7c15u);
     reshuffle(p);
     return p;
@@ -101,6 +105,7 @@ PG_EXPORT int pg_batch(const pg *p) { return p->done; }
 PG_EXPORT double pg_step(pg *p, int batches)
 {
     double loss = NAN;
+    own_msg[0] = 0;
     for (int b = 0; b < batches; b++) {
         int r0 = p->done * p->batch, rows = p->data->rows - r0 < p->batch ? p->data->rows - r0 : p->batch;
         for (int i = 0; i < rows; i++) {
@@ -110,6 +115,11 @@ PG_EXPORT double pg_step(pg *p, int batches)
             p->by[i] = p->data->y[r];
         }
         if (nn_train_step(p->model, p->opt, p->bx, p->by, rows, &loss) != NN_OK) return NAN;
+        if (!isfinite(loss)) {
+            snprintf(own_msg, sizeof own_msg, "the loss became %g in epoch %d, batch %d: the run diverged (a lower "
+                     "learning rate may help)", loss, p->epochs + 1, p->done + 1);
+            return NAN;
+        }
         if (++p->done == pg_batches_per_epoch(p)) {
             p->done = 0;
             p->epochs++;
@@ -161,3 +171,37 @@ PG_EXPORT int pg_grid(pg *p, int res, double x0, double x1, double y0, double y1
 
 PG_EXPORT int pg_grid_class(const pg *p, int i) { return p->gclass[i]; }
 PG_EXPORT double pg_grid_prob(const pg *p, int i) { return p->gprob[i]; }
+
+PG_EXPORT int pg_layers(const pg *p) { return nn_model_nlayers(p->model); }
+PG_EXPORT int pg_layer_width(const pg *p, int i) { return nn_model_layer_outputs(p->model, i); }
+PG_EXPORT int pg_layer_dead(const pg *p, int i) { return p->dead[i]; }
+
+PG_EXPORT const char *pg_layer_spec(pg *p, int i)
+{
+    nn_model_layer_spec(p->model, i, p->spec, sizeof p->spec);
+    return p->spec;
+}
+
+PG_EXPORT int pg_stats(pg *p)
+{
+    if (nn_model_forward(p->model, p->data->x, p->data->rows, 0, NULL) != NN_OK) return -1;
+    for (int i = 0; i < nn_model_nlayers(p->model); i++) {
+        const nn_tensor *t = nn_model_layer_output(p->model, i);
+        p->dead[i] = 0;
+        for (int u = 0; u < t->cols; u++) {
+            int varies = 0;
+            for (int r = 1; r < t->rows && !varies; r++) varies = nn_tensor_row(t, r)[u] != t->data[u];
+            p->dead[i] += !varies;
+        }
+    }
+    return 0;
+}
+
+PG_EXPORT double pg_layer_gradnorm(pg *p, int i)
+{
+    size_t n = 0;
+    const nn_real *g = nn_model_layer_grads(p->model, i, &n);
+    double s = 0;
+    for (size_t k = 0; g && k < n; k++) s += (double)g[k] * (double)g[k];
+    return sqrt(s);
+}

@@ -19,7 +19,7 @@ void pg_free(pg *p);
 const char *pg_errmsg(void);
 
 /* Train `batches` mini-batches (epochs reshuffle the rows; the last batch of an epoch may be smaller).
- * Returns the loss of the last batch, or NaN on error (pg_errmsg()). */
+ * Returns the loss of the last batch, or NaN on error or when the loss is not finite (pg_errmsg() says). */
 double pg_step(pg *p, int batches);
 /* Train up to the end of the current epoch; returns as pg_step. */
 double pg_epoch(pg *p);
@@ -42,5 +42,18 @@ int pg_label(const pg *p, int i);
 int pg_grid(pg *p, int res, double x0, double x1, double y0, double y1);
 int pg_grid_class(const pg *p, int i);
 double pg_grid_prob(const pg *p, int i);
+
+/* Per-layer read-outs, layers numbered from 0 (the output layer the playground added is the last).
+ * pg_layer_spec: the layer's spec (valid until the next call). pg_stats runs the whole data set forward in
+ * inference mode and, for each layer, counts its dead units: outputs that are the same for every point (a ReLU
+ * unit that is 0 everywhere passes no gradient and cannot recover); returns 0, or -1 on error. pg_layer_dead
+ * reads that count; pg_layer_gradnorm the 2-norm of the layer's parameter gradient in the last batch (0 for
+ * layers without parameters). */
+int pg_layers(const pg *p);
+const char *pg_layer_spec(pg *p, int i);
+int pg_layer_width(const pg *p, int i);
+int pg_stats(pg *p);
+int pg_layer_dead(const pg *p, int i);
+double pg_layer_gradnorm(pg *p, int i);
 
 #endif

@@ -94,6 +94,22 @@ function drawCurves() {
   g.textAlign = 'center'; g.fillText('epoch ' + last.toFixed(1), (L + W - R) / 2, H - 8);
 }
 
+function showLayers() {
+  const t = $('layers');
+  t.textContent = '';
+  if (!state) return;
+  const row = (cells, tag) => {
+    const tr = t.insertRow();
+    for (const c of cells) { const td = document.createElement(tag); td.textContent = c; tr.appendChild(td); }
+    return tr;
+  };
+  row(['#', 'layer', 'units', 'dead', '|grad|'], 'th');
+  state.layers.forEach((l, i) => {
+    const tr = row([i, l.spec, l.width, l.dead, l.gradnorm ? l.gradnorm.toExponential(2) : ''], 'td');
+    if (l.dead) tr.cells[3].className = 'dead';
+  });
+}
+
 function showStatus() {
   if (!state) { $('status').textContent = ready ? 'ready' : 'loading'; return; }
   $('status').textContent = `epoch ${state.epoch} batch ${state.batch}/${state.perEpoch} ` +
@@ -112,7 +128,7 @@ worker.onmessage = (e) => {
     state = m;
     history.push({ t: m.epoch + m.batch / m.perEpoch, loss: m.loss, accuracy: m.accuracy });
     if (!m.playing && playing) { playing = false; $('play').textContent = 'Play'; }
-    drawBoundary(); drawCurves(); showStatus();
+    drawBoundary(); drawCurves(); showStatus(); showLayers();
   } else if (m.type === 'error') {
     $('error').textContent = m.message;
     playing = false; $('play').textContent = 'Play';

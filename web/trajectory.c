@@ -1,6 +1,6 @@
-/* web/trajectory.c: a few short playground runs, every batch loss printed in full precision, so that the
- * WebAssembly build (run by Node.js) and a native double build can be compared number by number
- * (tests/web/same_numbers.sh). */
+/* web/trajectory.c: a few short playground runs, every batch loss and the layer read-outs printed in full
+ * precision, so that the WebAssembly build (run by Node.js) and a native double build can be compared number by
+ * number (tests/web/same_numbers.sh). */
 #include <stdio.h>
 #include "playground.h"
 
@@ -23,6 +23,13 @@ int main(void)
         }
         for (int b = 0; pg_epochs(p) < runs[r].epochs; b++) printf("%s %d %.17g\n", runs[r].data, b, pg_step(p, 1));
         printf("%s loss %.17g accuracy %.17g\n", runs[r].data, pg_loss(p), pg_accuracy(p));
+        if (pg_stats(p) != 0) {
+            fprintf(stderr, "trajectory: %s\n", pg_errmsg());
+            return 1;
+        }
+        for (int i = 0; i < pg_layers(p); i++)
+            printf("%s layer %d %s dead %d gradnorm %.17g\n", runs[r].data, i, pg_layer_spec(p, i), pg_layer_dead(p, i),
+                   pg_layer_gradnorm(p, i));
         pg_free(p);
     }
     return 0;

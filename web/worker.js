@@ -1,5 +1,5 @@
 // web/worker.js: trains a playground run (web/playground.c compiled to WebAssembly) in a Web Worker, so that the
-// page stays responsive; posts the state (epoch, loss, accuracy, decision grid) after each chunk. The build
+// page stays responsive; posts the state (epoch, loss, accuracy, decision grid, per-layer read-outs) after each chunk. The build
 // (bundle.cmake) wraps this file and the compiled engine (nnlab.js) in one function, nnlabWorker, that the page
 // starts from a blob: a page opened from file:// may not start a worker from a file. Apart from Module, every
 // name lives in nnlabWorkerMain, called after the engine's code, so that none collides with the engine's own.
@@ -39,7 +39,12 @@ function report(batchLoss) {
   if (Module._pg_grid(run, GRID, bounds[0], bounds[1], bounds[2], bounds[3]) !== 0) return fail('grid');
   const cls = new Uint8Array(GRID * GRID), prob = new Float32Array(GRID * GRID);
   for (let i = 0; i < GRID * GRID; i++) { cls[i] = Module._pg_grid_class(run, i); prob[i] = Module._pg_grid_prob(run, i); }
-  postMessage({ type: 'state', epoch: Module._pg_epochs(run), batch: Module._pg_batch(run),
+  if (Module._pg_stats(run) !== 0) return fail('layer read-outs');
+  const layers = [];
+  for (let i = 0; i < Module._pg_layers(run); i++)
+    layers.push({ spec: Module.UTF8ToString(Module._pg_layer_spec(run, i)), width: Module._pg_layer_width(run, i),
+      dead: Module._pg_layer_dead(run, i), gradnorm: Module._pg_layer_gradnorm(run, i) });
+  postMessage({ type: 'state', layers, epoch: Module._pg_epochs(run), batch: Module._pg_batch(run),
     perEpoch: Module._pg_batches_per_epoch(run), batchLoss, loss: Module._pg_loss(run),
     accuracy: Module._pg_accuracy(run), grid: GRID, cls, prob, playing });
 }
