@@ -1,7 +1,8 @@
 // tests/web/browser.js: node browser.js URL EPOCHS MIN_ACCURACY [SCREENSHOT.png]
 // Opens the playground in headless Chromium (CHROMIUM, default /usr/bin/chromium), driven through the DevTools
 // protocol over --remote-debugging-pipe (no npm package needed), waits until #status shows the run paused at
-// epoch EPOCHS, and checks the accuracy shown, that no error is shown and that the boundary canvas is drawn.
+// epoch EPOCHS, and checks the accuracy shown, that no error is shown, that the boundary canvas is drawn and that
+// the share link carries the URL's settings.
 // Optionally saves a 1280x720 screenshot. Exit 0 on success, 1 with a message otherwise.
 'use strict';
 const { spawn } = require('child_process');
@@ -84,6 +85,12 @@ async function main() {
     fs.writeFileSync(shot, Buffer.from(data, 'base64'));
     console.log('screenshot: ' + shot);
   }
+  // The share link carries the configuration the run was started with.
+  const share = new URL(await value("document.getElementById('share').href"));
+  const asked = new URL(url);
+  for (const key of ['data', 'arch', 'opt', 'seed', 'epochs'])
+    if (asked.searchParams.has(key) && share.searchParams.get(key) !== asked.searchParams.get(key))
+      return finish(1, `share link ${share} has ${key}=${share.searchParams.get(key)}, not ${asked.searchParams.get(key)}`);
   if (!(acc >= Number(minAcc))) return finish(1, `accuracy ${acc} < ${minAcc}`);
   if (shades < 20) return finish(1, 'the boundary canvas looks blank');
   finish(0, 'ok');
