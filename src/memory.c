@@ -1,6 +1,7 @@
 /* memory.c: the memory limit a model is checked against before anything large is allocated. */
 #define _DEFAULT_SOURCE /* sysconf(_SC_PHYS_PAGES) */
 #include <ctype.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <unistd.h>
 #include "model_internal.h"
@@ -32,7 +33,9 @@ size_t nn_memory_limit(void)
         /* Half the machine: a hostile file or a typo in --arch fails with a message instead of waking the
          * kernel's OOM killer, and a real model that fits in RAM still trains. */
         long pages = sysconf(_SC_PHYS_PAGES), size = sysconf(_SC_PAGESIZE);
-        l = pages > 0 && size > 0 ? (size_t)pages / 2 * (size_t)size : (size_t)1 << 32;
+        /* else 4 GiB, or all of a 32-bit address space (WebAssembly), without a shift past size_t's width */
+        l = pages > 0 && size > 0 ? (size_t)pages / 2 * (size_t)size
+                                    : (size_t)((uint64_t)SIZE_MAX > 0xffffffffu ? 4294967296u : SIZE_MAX);
     }
     limit = l;
     return limit;

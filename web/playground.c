@@ -60,6 +60,9 @@ PG_EXPORT pg *pg_new(const char *data, int n, int classes, double noise, const c
 {
     nn_errclear();
     own_msg[0] = 0;
+    /* Emscripten's sysconf reports the initial 16 MB heap as the machine's memory, and the library's default
+     * limit is half of that; the heap grows (to 2 GB), so the limit the browser really has applies instead. */
+    if (nn_memory_limit() < ((size_t)1 << 30)) nn_set_memory_limit((size_t)1 << 30);
     nn_loss lk;
     if (nn_loss_parse(loss, &lk) != NN_OK) return NULL;
     if (!arch) arch = "";
