@@ -245,7 +245,12 @@ nn_status nn_model_build(nn_model *m)
     m->params = nn_calloc(m->nparams, sizeof(nn_real));
     m->grads = nn_calloc(m->nparams, sizeof(nn_real));
     m->state = nn_calloc(m->nstate, sizeof(nn_real));
-    if (!m->params || !m->grads || !m->state) return NN_ENOMEM;
+    if (!m->params || !m->grads || !m->state) {
+        /* Unbuilt again, holding nothing: a later build starts afresh instead of leaking these. */
+        free(m->params), free(m->grads), free(m->state);
+        m->params = m->grads = m->state = NULL;
+        return NN_ENOMEM;
+    }
     for (int i = 0; i < m->nlayers; i++) {
         nn_layer *L = &m->layers[i];
         L->param = m->params + L->param_off;
