@@ -23,6 +23,7 @@
 static volatile int counting;
 static volatile long calls, fail_at, live;
 
+#if INJECT
 /* The blocks allocated while counting, so that freeing a block made before (by OpenBLAS, stdio, ...) does
  * not count: open addressing over a fixed table, enough for the scenarios here. */
 #define SLOTS 65536
@@ -55,7 +56,6 @@ static void forget(void *p)
         }
 }
 
-#if INJECT
 extern void *__libc_malloc(size_t);
 extern void *__libc_calloc(size_t, size_t);
 extern void *__libc_realloc(void *, size_t);
