@@ -168,21 +168,15 @@ static void js_act(FILE *f, const cmp_task *t, int k)
     js_tuning(f, t, A);
     fprintf(f, ", \"runs\": %d, \"ok\": %d, \"diverged\": %d, \"flagged\": %d, \"target_reached\": %d,\n     \"summary\": {",
             A->nruns, A->ok, A->diverged, A->flagged, A->reached);
-    js_stat(f, "train_acc", &A->train_acc);
-    fputs(", ", f);
-    js_stat(f, "val_acc", &A->val_acc);
-    fputs(",\n       ", f);
-    js_stat(f, "train_loss", &A->train_loss);
-    fputs(", ", f);
-    js_stat(f, "val_loss", &A->val_loss);
-    fputs(",\n       ", f);
-    js_stat(f, "epochs_to_target", &A->epochs_to_target);
-    fputs(", ", f);
-    js_stat(f, "ms_per_epoch", &A->ms_epoch);
-    fputs(",\n       ", f);
-    js_stat(f, "dead_frac", &A->dead);
-    fputs(", ", f);
-    js_stat(f, "grad_ratio", &A->grad_ratio);
+    const struct { const char *key; const cmp_stat *s; } stats[] = {
+        {"train_acc", &A->train_acc},   {"val_acc", &A->val_acc},         {"train_loss", &A->train_loss},
+        {"val_loss", &A->val_loss},     {"epochs_to_target", &A->epochs_to_target},
+        {"ms_per_epoch", &A->ms_epoch}, {"dead_frac", &A->dead},          {"grad_ratio", &A->grad_ratio},
+    };
+    for (size_t k = 0; k < sizeof stats / sizeof stats[0]; k++) {
+        if (k) fputs(k % 2 ? ", " : ",\n       ", f); /* two to a line */
+        js_stat(f, stats[k].key, stats[k].s);
+    }
     fputs(",\n       \"layers\": [", f);
     for (int h = 0; h < t->nhid; h++) {
         fputs(h ? ", {" : "{", f);
