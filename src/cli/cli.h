@@ -60,7 +60,8 @@ int cli_dist_all_ok(int ok);
 extern int cli_quiet;
 
 /* Path of a bundled data set ("spirals" -> <data dir>/spirals.csv) or NULL if `name` is none. The data
- * dir is $NNLAB_DATA, else the source tree's data/ (compiled in), else the installed share/nnlab/data. */
+ * dir is $NNLAB_DATA, else ../share/nnlab/data from the binary's directory (an installed nnlab, also after its prefix
+ * moved), else the source tree's data/ (compiled in), else the configured share/nnlab/data. */
 const char *cli_bundled_path(const char *name, char *buf, size_t size);
 /* Load a data argument: "-" (standard input), a CSV path or a bundled name, read with cli_csv. Prints the
  * reader's notes on stderr (unless --quiet); NULL after printing the error ("did you mean" for a near

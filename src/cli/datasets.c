@@ -10,7 +10,7 @@ static const char datasets_help[] =
     "       nnlab datasets gen NAME -o FILE|- [--n N] [--noise X] [--classes K] [--seed S]\n"
     "       nnlab datasets convert FILE|-|NAME -o FILE|- [--label-col C] [--drop-cols A,B] [--delimiter D]\n"
     "list: the bundled data sets (name, rows, features, classes; classes 0 = regression) of the data\n"
-    "      directory ($NNLAB_DATA, else the source tree's data/, else the installed share/nnlab/data).\n"
+    "      directory ($NNLAB_DATA, else ../share/nnlab/data beside the binary, else the source tree's data/).\n"
     "gen:  a seeded toy data set written as CSV with a '#' line recording the settings.\n"
     "      NAME: %s\n"
     "      --n N (default 300) --noise X (default 0.1) --classes K (default 2; 3 for spirals)\n"

@@ -7,6 +7,7 @@
 #include <float.h>
 #include <getopt.h>
 #include <math.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -137,10 +138,34 @@ static int is_dir(const char *p)
     return p && *p && stat(p, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
+/* <directory of the running binary>/NNLAB_BIN_TO_DATA_DIR (../share/nnlab/data when installed) if it exists,
+ * else "": an installed nnlab finds its data wherever its prefix was installed or moved to. Linux only
+ * (/proc/self/exe); in the build tree the directory is absent. */
+static char exe_data_dir[4096];
+
+static void find_exe_data_dir(void)
+{
+#if defined(NNLAB_BIN_TO_DATA_DIR) && defined(__linux__)
+    char exe[sizeof exe_data_dir];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n <= 0) return;
+    exe[n] = '\0';
+    char *slash = strrchr(exe, '/');
+    if (!slash) return;
+    *slash = '\0';
+    int len = snprintf(exe_data_dir, sizeof exe_data_dir, "%s/%s", exe, NNLAB_BIN_TO_DATA_DIR);
+    if (len < 0 || (size_t)len >= sizeof exe_data_dir || !is_dir(exe_data_dir)) exe_data_dir[0] = '\0';
+#endif
+}
+
 const char *cli_data_dir(void)
 {
     const char *env = getenv("NNLAB_DATA");
     if (env && *env) return env;
+    /* compare's runs load data from several threads. */
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    pthread_once(&once, find_exe_data_dir);
+    if (exe_data_dir[0]) return exe_data_dir;
 #ifdef NNLAB_SOURCE_DATA_DIR
     if (is_dir(NNLAB_SOURCE_DATA_DIR)) return NNLAB_SOURCE_DATA_DIR;
 #endif
