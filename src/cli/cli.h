@@ -18,7 +18,7 @@
  * in docs/defaults.md (bench/defaults.sh), the only recipe of those tried that trains every bundled data set
  * with every activation of compare's suite. */
 #define CLI_DEFAULT_OPT "adam:lr=0.01"
-#define CLI_DEFAULT_EPOCHS 100
+#define CLI_DEFAULT_EPOCHS 200
 /* A macro's value as a string literal, for help texts. */
 #define CLI_STR2(x) #x
 #define CLI_STR(x) CLI_STR2(x)

@@ -15,7 +15,7 @@ static const char compare_help[] =
     "  --label-col C, --drop-cols A,B, --delimiter D: how to read a CSV file, as for train\n"
     "  --acts LIST         activations, comma-separated (default " CMP_DEFAULT_ACTS ")\n"
     "  --seeds N           seeds 1..N per activation (default 10)\n"
-    "  --epochs N          epochs per run (default 100; suite: per task)\n"
+    "  --epochs N          epochs per run (default " CLI_STR(CLI_DEFAULT_EPOCHS) "; suite: per task)\n"
     "  --arch-template S   layers with ACT for the activation and C for the class count\n"
     "                      (default " CMP_DEFAULT_TEMPLATE ")\n"
     "  --opt SPEC          optimizer (default " CLI_DEFAULT_OPT ")\n"
@@ -158,7 +158,7 @@ static int apply_lesson(cmp_settings *o)
 int cmp_parse_args(int argc, char **argv, cmp_settings *o, int *help)
 {
     *o = (cmp_settings){.acts = CMP_DEFAULT_ACTS, .tmpl = CMP_DEFAULT_TEMPLATE, .opt = CLI_DEFAULT_OPT,
-                        .out = "nnlab-report", .seeds = 10, .tune = -1, .tune_seeds = 2, .seed0 = 1, .epochs = 100, .batch = 32, .val = 0.2, .target = 0.9};
+                        .out = "nnlab-report", .seeds = 10, .tune = -1, .tune_seeds = 2, .seed0 = 1, .epochs = CLI_DEFAULT_EPOCHS, .batch = 32, .val = 0.2, .target = 0.9};
     *help = 0;
     int c;
     opterr = 0;
