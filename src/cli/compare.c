@@ -139,10 +139,11 @@ int cmd_compare(int argc, char **argv)
         }
         if (nt > 1) printf("%s== %s: %d rows, %d features, %d classes ==\n", k ? "\n" : "", t->name, d->rows, d->cols,
                            d->nclasses);
+        double t0 = nn_seconds();
         if (cmp_task_run(t, d, workers) != CLI_OK) rc = CLI_ERR;
         nn_dataset_free(d);
         if (!cli_quiet) fprintf(stderr, "%s: report in %s%s%s/index.html (%.1f s)\n", t->name, o.out,
-                                 o.data ? "" : "/", o.data ? "" : t->name, t->seconds);
+                                 o.data ? "" : "/", o.data ? "" : t->name, nn_seconds() - t0);
     }
     if (!o.data && done > 0) {
         if (report_suite_html(root, (const cmp_task *const *)tasks, done, cli_interrupted != 0)) rc = CLI_ERR;

@@ -23,6 +23,7 @@ typedef struct cmp_settings {
     int tune;            /* --tune-lr: 1 on, 0 off, -1 default (on for the suite) */
     int tune_seeds;
     int probe_init;      /* measure every layer at initialisation too (--lesson) */
+    int no_timing;       /* --no-timing: wall times are not recorded (reports equal byte for byte) */
     uint64_t seed0;      /* the first seed (1; CMP_TUNE_SEED0 for tuning tasks) */
     double val, target;
 } cmp_settings;

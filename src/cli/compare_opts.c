@@ -36,13 +36,15 @@ static const char compare_help[] =
     "  --target-acc A      accuracy for the epochs-to-target column (default 0.9)\n"
     "  --out DIR           report directory (default nnlab-report), created if missing\n"
     "  --threads T         runs trained at once (default: NNLAB_THREADS or all cores)\n"
+    "  --no-timing         record no wall times (ms_per_epoch and seconds are empty), so that the\n"
+    "                      same options give byte-identical reports, also under mpirun\n"
     "  --quiet             no progress on stderr\n"
     "Columns and files are described in docs/compare.md. Ctrl-C stops after the current batch,\n"
     "writes the report of what was trained and exits with status 1.\n";
 
 enum { OPT_DATA = 256, OPT_ACTS, OPT_SEEDS, OPT_EPOCHS, OPT_TEMPLATE, OPT_OPT, OPT_BATCH, OPT_VAL, OPT_TARGET,
        OPT_OUT, OPT_THREADS, OPT_QUIET, OPT_HELP, OPT_VARIANTS, OPT_TUNE, OPT_NO_TUNE, OPT_GRID, OPT_TUNE_SEEDS,
-       OPT_LESSON };
+       OPT_LESSON, OPT_NO_TIMING };
 
 static const struct option compare_opts[] = {
     {"data", required_argument, NULL, OPT_DATA},         {"acts", required_argument, NULL, OPT_ACTS},
@@ -54,7 +56,7 @@ static const struct option compare_opts[] = {
     {"variants", required_argument, NULL, OPT_VARIANTS}, {"help", no_argument, NULL, OPT_HELP},
     {"tune-lr", no_argument, NULL, OPT_TUNE},           {"no-tune-lr", no_argument, NULL, OPT_NO_TUNE},
     {"lr-grid", required_argument, NULL, OPT_GRID},      {"tune-seeds", required_argument, NULL, OPT_TUNE_SEEDS},
-    {"lesson", required_argument, NULL, OPT_LESSON},
+    {"lesson", required_argument, NULL, OPT_LESSON},     {"no-timing", no_argument, NULL, OPT_NO_TIMING},
     CLI_DATA_OPTIONS,                                    {NULL, 0, NULL, 0},
 };
 
@@ -176,6 +178,7 @@ int cmp_parse_args(int argc, char **argv, cmp_settings *o, int *help)
         case OPT_LESSON: o->lesson = optarg; break;
         case OPT_OUT: o->out = optarg; break;
         case OPT_QUIET: cli_quiet = 1; break;
+        case OPT_NO_TIMING: o->no_timing = 1; break;
         case OPT_HELP: fputs(compare_help, stdout); *help = 1; return CLI_OK;
         case OPT_SEEDS: case OPT_EPOCHS: case OPT_TUNE_SEEDS: case OPT_BATCH: case OPT_THREADS: case OPT_VAL: case OPT_TARGET:
             if (parse_number(c, optarg, o)) return CLI_USAGE;

@@ -107,6 +107,8 @@ static void run_one(pool *p, int a, int s)
     fo.on_epoch = on_epoch;
     fo.user = p;
     st = nn_fit(m, o, tr, &fo, &r->hist);
+    /* Without the epochs' times the mean time per epoch (score) is NaN too. */
+    for (int e = 0; t->no_timing && e < r->hist.n; e++) r->hist.epochs[e].seconds = NAN;
     if (st == NN_ENONFINITE) {
         r->state = CMP_RUN_DIVERGED;
         snprintf(r->error, sizeof r->error, "%s", nn_errmsg());
@@ -177,10 +179,13 @@ static void progress(pool *p)
         fprintf(stderr, "%s: %s seed %llu: ", t->name, t->acts[j % t->nacts].spec, (unsigned long long)r->seed);
         if (r->state == CMP_RUN_FAILED) fprintf(stderr, "failed: %s\n", r->error);
         else if (r->hist.n == 0 && r->state != CMP_RUN_DIVERGED) fprintf(stderr, "interrupted before the first epoch\n");
-        else
-            fprintf(stderr, "%s=%.4f loss=%.4g (%d epochs, %.2f ms/epoch)%s\n", t->val > 0 ? "val_acc" : "train_acc",
-                    t->val > 0 ? r->val_acc : r->train_acc, t->val > 0 ? r->val_loss : r->train_loss, r->hist.n,
-                    r->ms_epoch, r->state == CMP_RUN_DIVERGED ? " diverged" : r->state == CMP_RUN_INTERRUPTED ? " interrupted" : "");
+        else {
+            char ms[48] = ""; /* none with --no-timing */
+            if (isfinite(r->ms_epoch)) snprintf(ms, sizeof ms, ", %.2f ms/epoch", r->ms_epoch);
+            fprintf(stderr, "%s=%.4f loss=%.4g (%d epochs%s)%s\n", t->val > 0 ? "val_acc" : "train_acc",
+                    t->val > 0 ? r->val_acc : r->train_acc, t->val > 0 ? r->val_loss : r->train_loss, r->hist.n, ms,
+                    r->state == CMP_RUN_DIVERGED ? " diverged" : r->state == CMP_RUN_INTERRUPTED ? " interrupted" : "");
+        }
     }
     if (p->tty) {
         enum { W = 24 };
@@ -306,7 +311,7 @@ static int train_task(cmp_task *t, const nn_dataset *d, int workers, cmp_grid *g
     } else {
         cli_error("out of memory");
     }
-    t->seconds = nn_seconds() - p.t0;
+    t->seconds = t->no_timing ? NAN : nn_seconds() - p.t0;
     t->interrupted = cli_interrupted != 0;
     free(p.reported);
     free(p.finished);

@@ -202,6 +202,7 @@ cmp_task *cmp_task_new(const cmp_settings *o, const char *name, const char *data
     t->act = o->variants && acts->n == 1 ? acts->spec[0] : NULL;
     t->epochs = o->epochs, t->batch = o->batch, t->nseeds = o->seeds;
     t->probe_init = o->probe_init;
+    t->no_timing = o->no_timing;
     t->val = o->val, t->target = o->target;
     t->nacts = acts->n * vars->n;
     t->nhid = t->ndense = -1;

@@ -79,6 +79,7 @@ typedef struct cmp_task {
     int winner;            /* the row significantly better than every other, or -1 */
     int probe_init;        /* measure the layers at initialisation too (--lesson) */
     int quick;             /* no probes, pictures or reports: a tuning task */
+    int no_timing;         /* --no-timing: every wall time (ms_epoch, epoch seconds, seconds) is NaN */
     int ngrid;             /* --tune-lr: rates tried per row (0: not tuned); the rates are the rows' tune_lr */
     int tune_seeds, tune_epochs;
     double tune_seconds;   /* wall time of the tuning runs */ /* tuning seeds CMP_TUNE_SEED0 .. + tune_seeds - 1, epochs of a tuning run */

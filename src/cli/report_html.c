@@ -211,8 +211,10 @@ int report_html(const cmp_task *t)
             t->batch);
     if (t->val > 0) fprintf(f, "validation part %g%% (split with each seed)", 100 * t->val);
     else fputs("no validation part", f);
-    fprintf(f, ", inputs standardised on the training part. Target accuracy %g. %s reals, %.1f s.</p>\n", t->target,
-            sizeof(nn_real) == sizeof(double) ? "double" : "float", t->seconds);
+    fprintf(f, ", inputs standardised on the training part. Target accuracy %g. %s reals", t->target,
+            sizeof(nn_real) == sizeof(double) ? "double" : "float");
+    if (isfinite(t->seconds)) fprintf(f, ", %.1f s", t->seconds);
+    fputs(".</p>\n", f);
     if (t->interrupted)
         fputs("<p class=\"warn\">Interrupted (Ctrl-C): only the runs trained so far are included.</p>\n", f);
     if (t->failed) fprintf(f, "<p class=\"warn\">%d run%s failed; see results.json.</p>\n", t->failed, t->failed == 1 ? "" : "s");
