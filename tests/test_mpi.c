@@ -1,6 +1,7 @@
 /* test_mpi.c: `mpirun -np N nnlab train` trains the model one process trains (N = 1..4), only rank 0 writes,
  * and a rank that cannot read its data fails every rank with its message on rank 0's stderr, without a hang.
- * Skipped with a message when nnlab was built without MPI or mpirun is missing. */
+ * `mpirun -np N nnlab compare` (N = 1..3, tuning included) writes the table and report of one process byte for byte,
+ * and its errors are printed once. Skipped with a message when nnlab was built without MPI or mpirun is missing. */
 #define _POSIX_C_SOURCE 200809L
 #include <stdarg.h>
 #include <stdio.h>
@@ -29,7 +30,8 @@ static int have_mpi(void)
 #endif
 }
 
-/* Runs a shell command in dir with stderr in err[]; returns its exit status. */
+/* Runs a shell command in dir with stderr in err[] (stdout discarded unless the command redirects it); returns its
+ * exit status. */
 static int sh(const char *fmt, ...)
 {
     char cmd[4096], full[5000];
@@ -37,7 +39,7 @@ static int sh(const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(cmd, sizeof cmd, fmt, ap);
     va_end(ap);
-    snprintf(full, sizeof full, "cd '%s' && %s >/dev/null 2>'%s/.err'", dir, cmd, dir);
+    snprintf(full, sizeof full, "cd '%s' && { %s; } >/dev/null 2>'%s/.err'", dir, cmd, dir);
     int st = system(full);
     char p[300];
     snprintf(p, sizeof p, "%s/.err", dir);
@@ -107,6 +109,56 @@ START_TEST(failing_rank_fails_all)
 }
 END_TEST
 
+/* Small and quick, but every part of a report: tuning (so the ranks must agree on the chosen rates), several rows
+ * and seeds, boundaries of 2-D data. --no-timing leaves out the wall times, the one thing two runs of the same
+ * command never share, so that whole files can be compared. */
+#define COMPARE "compare --data moons --acts relu,tanh,elu --seeds 3 --epochs 4 --tune-lr --lr-grid 0.1,0.01 " \
+                "--tune-seeds 2 --no-timing --quiet"
+
+START_TEST(compare_ranks_equal_one_process)
+{
+    if (!have_mpi()) return;
+    const char *bin = getenv("NNLAB_BIN");
+    ck_assert_msg(sh("'%s' " COMPARE " --threads 1 --out one >one.txt", bin) == 0, "one process: %s", err);
+    /* Three ranks of two threads each: --threads still sets the runs trained at once inside a rank. */
+    for (int np = 1; np <= 3; np++) {
+        ck_assert_msg(sh("%s -np %d '%s' " COMPARE " --threads %d --out r%d >r%d.txt", mpirun, np, bin, np == 3 ? 2 : 1,
+                         np, np) == 0, "%d ranks: %s", np, err);
+        ck_assert_msg(sh("cmp one.txt r%d.txt && diff -r one r%d", np, np) == 0, "%d ranks: the table or a report "
+                      "file differs from one process's (diff -r %s/one %s/r%d)", np, dir, dir, np);
+    }
+    /* The outputs compared are whole reports, not empty ones. */
+    ck_assert_int_eq(sh("grep -q 'relu' one.txt && grep -q '\"tuning\": {\"grid\"' one/results.json && "
+                        "test -s one/index.html && test -s one/boundary_tanh.rgb"), 0);
+}
+END_TEST
+
+static int count(const char *s, const char *what)
+{
+    int n = 0;
+    for (const char *p = s; (p = strstr(p, what)); p++) n++;
+    return n;
+}
+
+START_TEST(compare_errors_once)
+{
+    if (!have_mpi()) return;
+    const char *bin = getenv("NNLAB_BIN");
+    /* Every rank meets a usage error; rank 0 alone prints it, and every rank exits with status 2. */
+    int rc = sh("%s -np 3 '%s' compare --data moons --bogus", mpirun, bin);
+    ck_assert_msg(rc == 2, "exit status %d (124 is a hang stopped by timeout): %s", rc, err);
+    ck_assert_msg(count(err, "unknown option '--bogus'") == 1, "%s", err);
+    /* One rank cannot read its data: rank 0 prints that rank's message once, every rank exits with status 1. */
+    rc = sh("%s -np 1 '%s' " COMPARE " : -np 1 '%s' " COMPARE " --data missing.csv : -np 1 '%s' " COMPARE, mpirun, bin,
+            bin, bin);
+    ck_assert_msg(rc == 1, "exit status %d (124 is a hang stopped by timeout): %s", rc, err);
+    ck_assert_msg(count(err, "nnlab: rank 1: missing.csv: cannot open") == 1, "%s", err);
+    ck_assert_msg(count(err, "missing.csv") == 1, "%s", err);
+    /* Nothing was written, nor left half-written. */
+    ck_assert_int_ne(sh("ls -d nnlab-report*"), 0);
+}
+END_TEST
+
 static void setup(void)
 {
     snprintf(dir, sizeof dir, "/tmp/nnlab_mpi_XXXXXX");
@@ -128,6 +180,8 @@ static Suite *mpi_suite(void)
     tcase_set_timeout(t, 300);
     tcase_add_test(t, ranks_equal_one_process);
     tcase_add_test(t, failing_rank_fails_all);
+    tcase_add_test(t, compare_ranks_equal_one_process);
+    tcase_add_test(t, compare_errors_once);
     suite_add_tcase(s, t);
     return s;
 }

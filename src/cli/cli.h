@@ -43,6 +43,9 @@ void cli_error(const char *fmt, ...)
 
 /* The message of the last cli_error ("" if none). */
 const char *cli_last_error(void);
+/* Set on ranks above 0 by commands whose errors reach rank 0 through cli_dist_all_ok (compare): cli_error then
+ * records the message without printing it, so that an error every rank meets is printed once. */
+extern int cli_errors_muted;
 
 /* nnlab under mpirun (src/cli/dist.c; docs/distributed.md). cli_dist_init starts MPI when an MPI launcher
  * started the process (else nothing: one rank of one) and silences stdout and progress on ranks above 0;
@@ -55,6 +58,14 @@ int cli_dist_rank(void);
 int cli_dist_size(void);
 int cli_dist_fit_opts(nn_fit_opts *o, nn_model *m);
 int cli_dist_all_ok(int ok);
+/* For commands that hand out work over the ranks (compare): blocking messages of n bytes with a tag (0, or -1),
+ * a probe for any waiting message (1 with its sender, tag and size; else 0), a broadcast from rank 0 (0 or -1),
+ * and a collective that is 1 if flag is set on any rank. Only the main thread calls them. */
+int cli_dist_send(int to, int tag, const void *buf, size_t n);
+int cli_dist_probe(int *from, int *tag, size_t *n);
+int cli_dist_recv(int from, int tag, void *buf, size_t n);
+int cli_dist_bcast(void *buf, size_t n);
+int cli_dist_any(int flag);
 
 /* Set by --quiet: no progress output. */
 extern int cli_quiet;

@@ -89,15 +89,22 @@ static int choose_workers(int threads)
 
 int cmd_compare(int argc, char **argv)
 {
+    /* Under mpirun every rank runs the command and trains its share of the runs; rank 0 alone writes. The
+     * others' errors reach rank 0 through cli_dist_all_ok, so an error every rank meets is printed once. */
+    int lead = cli_dist_rank() == 0;
+    if (!lead) cli_errors_muted = 1;
     cmp_settings o;
     int help, rc = cmp_parse_args(argc, argv, &o, &help);
-    if (rc != CLI_OK || help) return rc;
+    if (!cli_dist_all_ok(rc == CLI_OK && !help)) return rc != CLI_OK || help ? rc : CLI_ERR;
     cmp_act_list acts = {0, NULL};
     variant plain = {.label = ""};
     variant_list vars = {1, &plain};
     snprintf(plain.opt, sizeof plain.opt, "%s", o.opt);
     rc = check_lists(&o, &acts, &vars);
-    if (rc != CLI_OK) goto out;
+    if (!cli_dist_all_ok(rc == CLI_OK)) {
+        if (rc == CLI_OK) rc = CLI_ERR;
+        goto out;
+    }
 
     int workers = choose_workers(o.threads);
     cli_interrupted = 0;
@@ -106,11 +113,14 @@ int cmd_compare(int argc, char **argv)
     int nt = o.data ? 1 : NSUITE, done = 0;
     cmp_task **tasks = calloc((size_t)nt, sizeof *tasks);
     /* Built in root, a fresh directory beside --out, and swapped in at the end: a report is never a mix. */
-    char root[3800];
+    char root[3800] = "";
     cmp_settings in = o;
     in.out = root;
-    if (!tasks || cli_outdir_open(o.out, root, sizeof root)) {
-        if (!tasks) cli_error("out of memory");
+    int opened = 0;
+    if (!tasks) cli_error("out of memory");
+    else if (lead) opened = !cli_outdir_open(o.out, root, sizeof root);
+    if (!cli_dist_all_ok(tasks && (opened || !lead))) {
+        if (opened) nn_atomic_dir_abort(root);
         free(tasks);
         rc = CLI_ERR;
         goto out;
@@ -118,11 +128,16 @@ int cmd_compare(int argc, char **argv)
     if (!cli_quiet && !o.data)
         fprintf(stderr, "nnlab compare: the bundled suite (%d tasks x %d configurations x %d seeds) into %s/\n",
                 NSUITE, acts.n * vars.n, o.seeds, o.out);
-    for (int k = 0; k < nt && !cli_interrupted; k++) {
+    for (int k = 0; k < nt; k++) {
+        /* The ranks stop together: a Ctrl-C that reached one of them stops them all. */
+        if (cli_dist_any(cli_interrupted != 0)) {
+            cli_interrupted = 1;
+            break;
+        }
         nn_dataset *d = NULL;
         int trc;
         cmp_task *t = open_task(&in, k, &acts, &vars, &d, &trc);
-        if (!t || cmp_mkdirs(t->dir)) {
+        if (!cli_dist_all_ok(t && !(lead && cmp_mkdirs(t->dir)))) {
             rc = t ? CLI_ERR : trc;
             cmp_task_free(t);
             nn_dataset_free(d);
@@ -131,8 +146,8 @@ int cmd_compare(int argc, char **argv)
         tasks[done++] = t;
         if (o.tune == 1 || (o.tune < 0 && !o.data)) {
             int trc2 = cmp_tune(t, &o, &acts, &vars, d, workers);
-            if (trc2 != CLI_OK) {
-                rc = trc2;
+            if (!cli_dist_all_ok(trc2 == CLI_OK)) {
+                rc = trc2 != CLI_OK ? trc2 : CLI_ERR;
                 nn_dataset_free(d);
                 break;
             }
@@ -145,7 +160,7 @@ int cmd_compare(int argc, char **argv)
         if (!cli_quiet) fprintf(stderr, "%s: report in %s%s%s/index.html (%.1f s)\n", t->name, o.out,
                                  o.data ? "" : "/", o.data ? "" : t->name, nn_seconds() - t0);
     }
-    if (!o.data && done > 0) {
+    if (lead && !o.data && done > 0) {
         if (report_suite_html(root, (const cmp_task *const *)tasks, done, cli_interrupted != 0)) rc = CLI_ERR;
         else if (!cli_quiet) fprintf(stderr, "suite report: %s/index.html\n", o.out);
     }
@@ -153,12 +168,14 @@ int cmd_compare(int argc, char **argv)
         cli_error("compare: interrupted: the report holds the runs trained so far");
         rc = CLI_ERR;
     }
-    if (!done) nn_atomic_dir_abort(root);
-    else if (cli_outdir_commit(root, o.out)) rc = CLI_ERR;
+    if (lead && !done) nn_atomic_dir_abort(root);
+    else if (lead && cli_outdir_commit(root, o.out)) rc = CLI_ERR;
     for (int k = 0; k < done; k++) cmp_task_free(tasks[k]);
     free(tasks);
     /* Later commands in this process (tests) get the default Ctrl-C back. */
     signal(SIGINT, SIG_DFL);
+    /* Every rank exits with rank 0's status. */
+    if (cli_dist_size() > 1 && cli_dist_bcast(&rc, sizeof rc)) rc = CLI_ERR;
 out:
     free(acts.spec);
     if (vars.v != &plain) free(vars.v);

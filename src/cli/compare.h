@@ -4,6 +4,7 @@
 #ifndef NNLAB_CLI_COMPARE_H
 #define NNLAB_CLI_COMPARE_H
 
+#include <pthread.h>
 #include <signal.h>
 #include "cli.h"
 #include "report.h"
@@ -66,6 +67,36 @@ typedef struct cmp_grid {
     double x0, x1, y0, y1;
     cmp_boundary *bnd;
 } cmp_grid;
+
+/* The runs of a task in training: jobs (row x seed, seed-major) taken by `workers` threads (compare_run.c) and,
+ * under mpirun, handed out over the ranks (compare_dist.c). The fields from mu on are guarded by it. */
+typedef struct cmp_pool {
+    cmp_task *t;
+    const nn_dataset *d;
+    cmp_grid g;          /* boundary area and pictures (g.bnd NULL unless 2-D) */
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    int next, total, done, workers;
+    char *finished;      /* per job: run_one returned */
+    char *reported;      /* per job: progress line printed (rank 0), result sent (other ranks) */
+    long epochs_done, epochs_total;
+    double t0;
+    int tty, bar;
+    int dist;            /* the jobs are spread over several ranks */
+    int *queue, qhead, qtail; /* ranks above 0: jobs rank 0 gave this rank, not yet taken (total of them at most) */
+    int idle;            /* ranks above 0: threads waiting for a job */
+    int asked, no_more;  /* ranks above 0: a request is out; rank 0 has no more jobs */
+    int byes;            /* rank 0: ranks that have sent all their results; the others: 1 once they have */
+} cmp_pool;
+
+/* Under mpirun (compare_dist.c): the next job of a thread on a rank above 0, from rank 0, or -1 when there is none
+ * (waits on p->cv; p->mu held). cmp_dist_serve is the main thread's part, called with p->mu held (it unlocks
+ * while it talks): rank 0 answers requests and takes in results, the others ask for jobs and send their results;
+ * 1 while this rank still has to take part. cmp_dist_share gives every rank rank 0's results of all runs of t (a
+ * collective). 0, or -1 out of memory or when MPI fails (printed). */
+int cmp_dist_take(cmp_pool *p);
+int cmp_dist_serve(cmp_pool *p);
+int cmp_dist_share(cmp_task *t);
 
 /* Trains every run of t on d with `workers` threads, then writes the table and the report into t->dir.
  * CLI_OK or CLI_ERR (printed). */

@@ -10,19 +10,7 @@
 #include <unistd.h>
 #include "compare.h"
 
-typedef struct pool {
-    cmp_task *t;
-    const nn_dataset *d;
-    cmp_grid g;          /* boundary area and pictures (g.bnd NULL unless 2-D) */
-    pthread_mutex_t mu;
-    pthread_cond_t cv;
-    int next, total, done, workers;
-    char *finished;      /* per job: run_one returned (set under mu) */
-    char *reported;      /* per job: progress line printed */
-    long epochs_done, epochs_total;
-    double t0;
-    int tty, bar;
-} pool;
+typedef cmp_pool pool;
 
 static int on_batch(int epoch, int batch, int nbatches, double loss, void *user)
 {
@@ -138,12 +126,18 @@ out:
     nn_dataset_free(va);
 }
 
+/* The next job, or -1 when there is none; with p->mu held. */
+static int take_job(pool *p)
+{
+    if (p->dist && cli_dist_rank() > 0) return cmp_dist_take(p);
+    return p->next < p->total && !cli_interrupted ? p->next++ : -1;
+}
+
 static void *worker(void *arg)
 {
     pool *p = arg;
     pthread_mutex_lock(&p->mu);
-    while (p->next < p->total && !cli_interrupted) {
-        int j = p->next++;
+    for (int j; (j = take_job(p)) >= 0;) {
         pthread_mutex_unlock(&p->mu);
         /* Seed-major order: every activation gets its first seed early, so an interrupted run still
          * compares all of them. */
@@ -246,19 +240,25 @@ static void run_pool(pool *p, int workers)
         }
         started++;
     }
-    if (!started) {
+    /* Without threads this thread trains; a rank above 0 then only talks (rank 0 gives it no jobs). */
+    if (!started && !(p->dist && cli_dist_rank() > 0)) {
         p->workers = 1;
         pthread_mutex_unlock(&p->mu);
         worker(p);
         pthread_mutex_lock(&p->mu);
     }
-    while (p->workers > 0) {
+    /* Under mpirun this thread answers the other ranks within a millisecond; progress stays at 4 a second. */
+    long wait_ns = p->dist ? 1000000L : 250000000L;
+    int talking = p->dist;
+    double shown = 0;
+    while (p->workers > 0 || talking) {
         struct timespec ts;
         clock_gettime(CLOCK_REALTIME, &ts);
-        ts.tv_nsec += 250000000L;
+        ts.tv_nsec += wait_ns;
         if (ts.tv_nsec >= 1000000000L) ts.tv_sec++, ts.tv_nsec -= 1000000000L;
         pthread_cond_timedwait(&p->cv, &p->mu, &ts);
-        progress(p);
+        if (p->dist) talking = cmp_dist_serve(p);
+        if (!p->dist || nn_seconds() - shown >= 0.25) progress(p), shown = nn_seconds();
     }
     progress(p);
     pthread_mutex_unlock(&p->mu);
@@ -290,8 +290,9 @@ static int report_task(cmp_task *t, const cmp_grid *g, const nn_dataset *d, int 
     return rc;
 }
 
-/* Trains every run of t; pictures into g when g is not NULL. CLI_OK, or CLI_ERR out of memory (printed). */
-static int train_task(cmp_task *t, const nn_dataset *d, int workers, cmp_grid *g)
+/* Trains every run of t (under mpirun, over all ranks); pictures into g when g is not NULL. ok: this rank is ready
+ * (the ranks agree on it first). CLI_OK, or CLI_ERR out of memory or when a rank was not ready (printed). */
+static int train_task(cmp_task *t, const nn_dataset *d, int workers, cmp_grid *g, int ok)
 {
     pool p;
     memset(&p, 0, sizeof p);
@@ -303,24 +304,32 @@ static int train_task(cmp_task *t, const nn_dataset *d, int workers, cmp_grid *g
     p.t0 = nn_seconds();
     p.reported = calloc((size_t)p.total, 1);
     p.finished = calloc((size_t)p.total, 1);
+    p.dist = cli_dist_size() > 1;
+    if (p.dist) p.queue = malloc((size_t)p.total * sizeof *p.queue);
     if (g) p.g = *g;
     int rc = CLI_ERR;
-    if (p.reported && p.finished) {
+    if (ok && !(p.reported && p.finished && (p.queue || !p.dist))) {
+        cli_error("out of memory");
+        ok = 0;
+    }
+    if (cli_dist_all_ok(ok)) {
         run_pool(&p, workers);
         rc = CLI_OK;
-    } else {
-        cli_error("out of memory");
     }
+    /* A Ctrl-C that reached any rank marks the task interrupted (rank 0 reports it) and stops the next one. */
+    if (p.dist && cli_dist_any(cli_interrupted != 0)) cli_interrupted = 1;
     t->seconds = t->no_timing ? NAN : nn_seconds() - p.t0;
     t->interrupted = cli_interrupted != 0;
     free(p.reported);
     free(p.finished);
+    free(p.queue);
     return rc;
 }
 
 int cmp_task_train(cmp_task *t, const nn_dataset *d, int workers)
 {
-    if (train_task(t, d, workers, NULL) != CLI_OK) return CLI_ERR;
+    if (train_task(t, d, workers, NULL, 1) != CLI_OK) return CLI_ERR;
+    if (cli_dist_size() > 1 && cmp_dist_share(t)) return CLI_ERR;
     if (cmp_aggregate(t)) {
         cli_error("out of memory");
         return CLI_ERR;
@@ -332,8 +341,11 @@ int cmp_task_run(cmp_task *t, const nn_dataset *d, int workers)
 {
     cmp_grid g;
     int rc = CLI_ERR;
-    if (grid_init(&g, t, d)) cli_error("out of memory");
-    else if ((rc = train_task(t, d, workers, &g)) == CLI_OK) rc = report_task(t, &g, d, workers > 0 ? workers : 1);
+    int ok = grid_init(&g, t, d) == 0;
+    if (!ok) cli_error("out of memory");
+    /* Every rank trains; rank 0 alone holds all the results and reports them. */
+    if ((rc = train_task(t, d, workers, &g, ok)) == CLI_OK && cli_dist_rank() == 0)
+        rc = report_task(t, &g, d, workers > 0 ? workers : 1);
     grid_free(&g, t->nacts);
     return rc;
 }

@@ -1,6 +1,7 @@
 /* dist.c: nnlab under mpirun: which rank this is, data-parallel fit options, and ranks that fail together.
  * Built without MPI, or started without mpirun, it is one rank of one and every call is trivial. */
 #define _POSIX_C_SOURCE 200809L
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include "cli.h"
@@ -22,7 +23,9 @@ int cli_dist_init(int *argc, char ***argv)
 {
 #ifdef NNLAB_HAVE_MPI
     if (!launched_by_mpirun()) return 0;
-    if (MPI_Init(argc, argv) != MPI_SUCCESS) return -1;
+    /* compare trains on threads while the main thread alone talks to the other ranks. */
+    int provided;
+    if (MPI_Init_thread(argc, argv, MPI_THREAD_FUNNELED, &provided) != MPI_SUCCESS) return -1;
     comm = MPI_COMM_WORLD;
     MPI_Comm_rank(comm, &rank);
     MPI_Comm_size(comm, &size);
@@ -73,4 +76,67 @@ int cli_dist_all_ok(int ok)
     }
 #endif
     return ok;
+}
+
+/* Messages between ranks for commands that hand out work (compare): bytes with a tag, blocking, on the world
+ * communicator. Only one thread of a rank (the main one) calls them (MPI_THREAD_FUNNELED). */
+int cli_dist_send(int to, int tag, const void *buf, size_t n)
+{
+#ifdef NNLAB_HAVE_MPI
+    if (active && n <= INT_MAX) return MPI_Send(buf, (int)n, MPI_BYTE, to, tag, comm) == MPI_SUCCESS ? 0 : -1;
+#else
+    (void)to, (void)tag, (void)buf, (void)n;
+#endif
+    return -1;
+}
+
+int cli_dist_probe(int *from, int *tag, size_t *n)
+{
+#ifdef NNLAB_HAVE_MPI
+    int flag = 0, count = 0;
+    MPI_Status st;
+    if (!active || MPI_Iprobe(MPI_ANY_SOURCE, MPI_ANY_TAG, comm, &flag, &st) != MPI_SUCCESS || !flag) return 0;
+    MPI_Get_count(&st, MPI_BYTE, &count);
+    *from = st.MPI_SOURCE, *tag = st.MPI_TAG, *n = (size_t)count;
+    return 1;
+#else
+    (void)from, (void)tag, (void)n;
+    return 0;
+#endif
+}
+
+int cli_dist_recv(int from, int tag, void *buf, size_t n)
+{
+#ifdef NNLAB_HAVE_MPI
+    if (active && n <= INT_MAX)
+        return MPI_Recv(buf, (int)n, MPI_BYTE, from, tag, comm, MPI_STATUS_IGNORE) == MPI_SUCCESS ? 0 : -1;
+#else
+    (void)from, (void)tag, (void)buf, (void)n;
+#endif
+    return -1;
+}
+
+int cli_dist_bcast(void *buf, size_t n)
+{
+#ifdef NNLAB_HAVE_MPI
+    /* MPI counts are ints: a larger buffer goes in slices. */
+    for (size_t off = 0; active && off < n; off += 1u << 30) {
+        int len = n - off < 1u << 30 ? (int)(n - off) : 1 << 30;
+        if (MPI_Bcast((char *)buf + off, len, MPI_BYTE, 0, comm) != MPI_SUCCESS) return -1;
+    }
+#else
+    (void)buf, (void)n;
+#endif
+    return 0;
+}
+
+int cli_dist_any(int flag)
+{
+#ifdef NNLAB_HAVE_MPI
+    int any = flag != 0;
+    if (active && size > 1 && MPI_Allreduce(&flag, &any, 1, MPI_INT, MPI_LOR, comm) != MPI_SUCCESS) return 1;
+    return any;
+#else
+    return flag != 0;
+#endif
 }

@@ -44,7 +44,7 @@ static void list_commands(char *buf, size_t size)
 }
 
 /* Commands that split their work over the ranks of an MPI run; the others run on rank 0 alone. */
-static int distributed(const char *cmd) { return !strcmp(cmd, "train"); }
+static int distributed(const char *cmd) { return !strcmp(cmd, "train") || !strcmp(cmd, "compare"); }
 
 static int dispatch(int argc, char **argv)
 {

@@ -18,6 +18,7 @@
 #include "cli.h"
 
 int cli_quiet = 0;
+int cli_errors_muted = 0;
 
 /* A live progress bar leaves the cursor mid-line; anything else written to stderr must start a new line. */
 static int bar_open = 0;
@@ -41,7 +42,7 @@ void cli_error(const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(last_error, sizeof last_error, fmt, ap);
     va_end(ap);
-    fprintf(stderr, "nnlab: %s\n", last_error);
+    if (!cli_errors_muted) fprintf(stderr, "nnlab: %s\n", last_error);
 }
 
 const char *cli_last_error(void) { return last_error; }
