@@ -53,10 +53,10 @@ _nnlab()
 
     case $prev in
     --data)
-        COMPREPLY=($(compgen -W "$(_nnlab_datasets "$nn") -" -- "$cur") $(compgen -f -- "$cur")) ;;
+        compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -W "$(_nnlab_datasets "$nn") -" -- "$cur") $(compgen -f -- "$cur")) ;;
     --model | --resume | --save | --history | --weights | -o | --output | --plot)
-        COMPREPLY=($(compgen -f -- "$cur")) ;;
-    --out) COMPREPLY=($(compgen -d -- "$cur")) ;;
+        compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")) ;;
+    --out) compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -d -- "$cur")) ;;
     --acts) _nnlab_list "$(_nnlab_acts "$nn")" ;;
     --arch | --arch-template)
         _nnlab_list "$(_nnlab_acts "$nn") dense: maxout: dropout:p= alpha_dropout:p= batchnorm softmax log_softmax" ;;
@@ -83,9 +83,9 @@ _nnlab()
                 elif ((pos == 2)) && [[ ${words[n - 2]} == gen ]]; then
                     COMPREPLY=($(compgen -W "$(_nnlab_generators "$nn")" -- "$cur"))
                 elif ((pos == 2)) && [[ ${words[n - 2]} == convert ]]; then
-                    COMPREPLY=($(compgen -W "$(_nnlab_datasets "$nn")" -- "$cur") $(compgen -f -- "$cur"))
+                    compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -W "$(_nnlab_datasets "$nn")" -- "$cur") $(compgen -f -- "$cur"))
                 fi ;;
-            predict) COMPREPLY=($(compgen -f -- "$cur")) ;;
+            predict) compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")) ;;
             esac
         fi ;;
     esac

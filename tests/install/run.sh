@@ -59,6 +59,7 @@ expect 64,relu train --arch dense : 64,re
 expect selu act se
 expect moons datasets gen mo
 expect sigmoid-bce train --loss sig
+expect moved train --save mo
 echo "install: bash completion completes subcommands, options, data sets, activations"
 if command -v zsh >/dev/null; then
   # Outside an interactive shell zsh has no completion system: compadd, compset and _files are stand-ins that
