@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# run.sh NNLAB SOURCE_DIR [FILE.md...]: runs the command examples of README.md and docs/*.md and compares their
+# run.sh [--update] NNLAB SOURCE_DIR [FILE.md...]: runs the command examples of README.md and docs/*.md and compares their
 # output with the text shown, so that a change of output fails until the docs follow. The convention
 # (docs/architecture.md#examples-in-the-docs-are-tested): a fenced block with the info string `console`; in it,
 # `$ COMMAND` lines (a trailing backslash continues one; a here-document's lines up to its end word belong to
@@ -9,7 +9,10 @@
 # Numbers depend on the build: exactly as shown in a float build with OpenBLAS on a CPU with AVX2 (the docs'
 # reference), otherwise (double, NNLAB_BLAS=none, an older CPU) with every number, the real type's name and the
 # width of blank runs masked.
+# --update writes the new output into the docs instead of failing, for examples without "..." (review the diff).
 set -uo pipefail
+update=0
+if [ "${1-}" = --update ]; then update=1; shift; fi
 nn=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 src=$(cd "$2" && pwd)
 shift 2
@@ -94,6 +97,7 @@ matches() {
 
 failed=0 ran=0
 for md in "${files[@]}"; do
+    splices=()
     ex=$work/examples/$(basename "$md")
     mkdir -p "$ex" "$ex.run"
     split_examples "$md" "$ex"
@@ -108,10 +112,22 @@ for md in "${files[@]}"; do
             sed 's/^/    stderr: /' "$ex/$i.err" | head -20
             failed=$((failed + 1))
         elif ! matches "$ex/$i.out" "$ex/$i.actual"; then
+            if [ $update = 1 ] && ! grep -qF ... "$ex/$i.out"; then
+                # The output lines follow the command's lines; later examples first, so earlier line numbers hold.
+                first=$(($(cat "$ex/$i.line") + $(wc -l <"$ex/$i.cmd")))
+                splices=("$first $(wc -l <"$ex/$i.out") $ex/$i.actual" "${splices[@]}")
+                echo "docs: updated $where: \$ $(head -1 "$ex/$i.cmd")"
+                continue
+            fi
             echo "docs: FAIL: $where: \$ $(head -1 "$ex/$i.cmd"): the output differs from the doc (- doc, + now):"
             diff -u "$ex/$i.out" "$ex/$i.actual" | tail -n +3 | sed 's/^/    /'
             failed=$((failed + 1))
         fi
+    done
+    for s in "${splices[@]}"; do
+        read -r first count actual <<<"$s"
+        { head -n $((first - 1)) "$md"; cat "$actual"; [ -z "$(tail -c 1 "$actual")" ] || echo
+          tail -n +$((first + count)) "$md"; } >"$work/updated.md" && cat "$work/updated.md" >"$md"
     done
 done
 echo "docs: $ran examples run, $failed failed"
