@@ -29,6 +29,7 @@ if grep -qw avx2 /proc/cpuinfo; then export OPENBLAS_CORETYPE=Haswell; else exac
 info=$(nnlab info 2>/dev/null)
 grep -q '^real type: float' <<<"$info" && grep -q '^blas: OpenBLAS' <<<"$info" || exact=0
 [ $exact = 1 ] || echo "docs: not the reference build (float, OpenBLAS, AVX2): numbers are masked"
+if [ $update = 1 ] && [ $exact = 0 ]; then echo "docs: --update needs the reference build" >&2; exit 2; fi
 
 # Splits a markdown file into its examples: $dir/N.cmd (the command), N.out (the output shown), N.line.
 split_examples() {
@@ -131,4 +132,5 @@ for md in "${files[@]}"; do
     done
 done
 echo "docs: $ran examples run, $failed failed"
+[ $failed = 0 ] || echo "docs: after checking the differences: bash $0 --update $nn $src (docs/architecture.md)"
 [ $failed = 0 ] && [ $ran -gt 0 ]
