@@ -25,7 +25,8 @@ typedef struct buf {
 
 static void put(buf *w, const void *p, size_t n)
 {
-    if (w->bad) return;
+    /* memcpy must not see NULL, not even for 0 bytes (an empty history has no array). */
+    if (w->bad || n == 0) return;
     if (w->n + n > w->cap) {
         size_t cap = w->cap ? w->cap : 4096;
         while (cap < w->n + n) cap *= 2;
@@ -42,6 +43,7 @@ static void put(buf *w, const void *p, size_t n)
 
 static void get(buf *r, void *p, size_t n)
 {
+    if (n == 0) return;
     if (r->bad || r->at + n > r->n) {
         r->bad = 1;
         memset(p, 0, n);
