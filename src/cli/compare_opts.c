@@ -40,7 +40,8 @@ static const char compare_help[] =
     "                      same options give byte-identical reports, also under mpirun\n"
     "  --quiet             no progress on stderr\n"
     "Columns and files are described in docs/compare.md. Ctrl-C stops after the current batch,\n"
-    "writes the report of what was trained and exits with status 1.\n";
+    "writes the report of what was trained and exits with status 1.\n"
+    "Under mpirun -np N the runs are spread over N processes (docs/distributed.md).\n";
 
 enum { OPT_DATA = 256, OPT_ACTS, OPT_SEEDS, OPT_EPOCHS, OPT_TEMPLATE, OPT_OPT, OPT_BATCH, OPT_VAL, OPT_TARGET,
        OPT_OUT, OPT_THREADS, OPT_QUIET, OPT_HELP, OPT_VARIANTS, OPT_TUNE, OPT_NO_TUNE, OPT_GRID, OPT_TUNE_SEEDS,
