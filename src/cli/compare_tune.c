@@ -126,11 +126,18 @@ int cmp_tune(cmp_task *t, const cmp_settings *o, const cmp_act_list *acts, const
     so.probe_init = 0;
     char name[160];
     snprintf(name, sizeof name, "%s (tuning lr)", t->name);
-    if (expand(o, vars, given, ngiven, &ex, &ngrid) != CLI_OK) {
+    int ok = expand(o, vars, given, ngiven, &ex, &ngrid) == CLI_OK;
+    if (!ok) {
         cli_error("compare: --tune-lr: every variant needs the same number of rates, and an optimizer with a rate");
+        rc = CLI_ERR; /* also after a good --lr-grid set it to CLI_OK */
+    } else {
+        ok = (tt = cmp_task_new(&so, name, t->data, d, acts, &ex, t->dir, &rc)) != NULL;
+    }
+    /* Under mpirun the ranks train the tuning runs together, so they start only if every rank could set them up. */
+    if (!cli_dist_all_ok(ok)) {
+        if (ok) rc = CLI_ERR;
         goto done;
     }
-    if (!(tt = cmp_task_new(&so, name, t->data, d, acts, &ex, t->dir, &rc))) goto done;
     tt->quick = 1;
     if ((rc = cmp_task_train(tt, d, workers)) != CLI_OK) goto done;
     if ((rc = choose(t, tt, &ex, ngrid, vars->n)) != CLI_OK) cli_error("out of memory");
