@@ -130,7 +130,8 @@ int cli_outdir_commit(const char *tmp, const char *out);
 int cli_same_file(const char *a, const char *b);
 
 /* The one Ctrl-C handler: sets cli_interrupted and calls nn_request_stop(), so every training run stops
- * after its current batch (and commands start no new ones); a second Ctrl-C kills the process. */
+ * after its current batch (and commands start no new ones); a second Ctrl-C kills the process. Under mpirun
+ * SIGUSR1 does the same (mpirun forwards it to every rank; Ctrl-C it does not). */
 extern volatile sig_atomic_t cli_interrupted;
 void cli_install_sigint(void);
 

@@ -407,6 +407,8 @@ void cli_install_sigint(void)
     /* The first Ctrl-C asks for a clean stop; SA_RESETHAND lets a second one kill a stuck run. */
     sa.sa_flags = SA_RESETHAND;
     sigaction(SIGINT, &sa, NULL);
+    /* Open MPI's mpirun ends every rank at once on Ctrl-C but forwards SIGUSR1: under mpirun that is the clean stop. */
+    if (cli_dist_size() > 1) sigaction(SIGUSR1, &sa, NULL);
 }
 
 
