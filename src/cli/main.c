@@ -32,7 +32,7 @@ static void usage(FILE *f)
     for (int i = 0; i < NCOMMANDS; i++) fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
     fprintf(f, "\n--verbose says when nnlab restarts itself with better OpenBLAS kernels (docs/cli.md).\n"
                "\nexit status: 0 success, 1 runtime error, 2 usage error.\n"
-               "Documentation: docs/cli.md\n");
+               "Documentation: man nnlab; docs/cli.md (installed in share/doc/nnlab).\n");
 }
 
 static void list_commands(char *buf, size_t size)
