@@ -1,5 +1,7 @@
 /* web/playground.c: the run behind the browser playground (see playground.h), on nnlab's public API only. */
 #include <math.h>
+#include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +14,8 @@
 #else
 #define PG_EXPORT
 #endif
+
+#define PG_HIST_MAX 64
 
 struct pg {
     nn_dataset *data;
@@ -26,6 +30,14 @@ struct pg {
     int *gclass;
     int *dead;           /* per layer, from pg_stats */
     char spec[256];
+    char arch[1024];     /* the whole model, output layer included, for pg_trace's copy */
+    nn_loss loss;
+    uint64_t seed;
+    int hist[PG_HIST_MAX], hist_bins; /* from pg_hist */
+    double hist_lo, hist_hi;
+    char *json;          /* from pg_trace */
+    size_t json_len, json_cap;
+    double trace_loss;
 };
 
 /* A failure of this file's own checks; otherwise the library's message is the one to show. */
@@ -46,7 +58,28 @@ PG_EXPORT void pg_free(pg *p)
     free(p->gprob);
     free(p->gclass);
     free(p->dead);
+    free(p->json);
     free(p);
+}
+
+/* "x1,x2,label;x1,x2,label;..." read by the library's CSV reader, the labels as class ids. */
+static nn_dataset *read_points(const char *text)
+{
+    size_t len = strlen(text);
+    char *csv = malloc(len + 1);
+    if (!csv) return NULL;
+    for (size_t i = 0; i <= len; i++) csv[i] = text[i] == ';' ? '\n' : text[i];
+    nn_csv_opts o = nn_csv_defaults();
+    o.header = 0;
+    o.labels = NN_LABELS_IDS;
+    nn_dataset *d = nn_dataset_parse_csv(csv, len, "points", &o);
+    free(csv);
+    if (d && (d->cols != 2 || d->nclasses < 2)) {
+        snprintf(own_msg, sizeof own_msg, "points: give x1,x2,class for each point, ';' between points");
+        nn_dataset_free(d);
+        return NULL;
+    }
+    return d;
 }
 
 static void reshuffle(pg *p)
@@ -75,16 +108,20 @@ PG_EXPORT pg *pg_new(const char *data, int n, int classes, double noise, const c
     if (!p) return NULL;
     uint64_t s = (uint64_t)seed;
     if (strcmp(data, "blobs") && strcmp(data, "spirals")) classes = 2; /* the others are two-class tasks */
-    p->data = nn_dataset_generate(data, n, classes, noise, s);
+    p->data = strncmp(data, "points:", 7) ? nn_dataset_generate(data, n, classes, noise, s) : read_points(data + 7);
     if (!p->data) goto fail;
+    n = p->data->rows;
     int k = p->data->nclasses;
     if (lk == NN_LOSS_SIGMOID_BCE && k > 2) {
         snprintf(own_msg, sizeof own_msg, "sigmoid-bce takes two classes; this data set has %d", k);
         goto fail;
     }
-    char spec[1024];
-    snprintf(spec, sizeof spec, "%s%sdense:%d", arch, *arch ? "," : "", lk == NN_LOSS_SIGMOID_BCE ? 1 : k);
-    p->model = nn_model_from_spec(2, spec, lk, s);
+    snprintf(p->arch, sizeof p->arch, "%s%sdense:%d", arch, *arch ? "," : "", lk == NN_LOSS_SIGMOID_BCE ? 1 : k);
+    p->loss = lk;
+    p->seed = s;
+    p->model = nn_model_from_spec(2, p->arch, lk, s);
+    /* the gradient histograms read every layer's dL/d(output) of the last batch */
+    if (p->model && nn_model_keep_grads(p->model, 1) != NN_OK) goto fail;
     p->opt = p->model ? nn_optim_parse(opt) : NULL;
     if (!p->opt) goto fail;
     p->batch = batch < n ? batch : n;
@@ -208,3 +245,226 @@ PG_EXPORT double pg_layer_gradnorm(pg *p, int i)
     for (size_t k = 0; g && k < n; k++) s += (double)g[k] * (double)g[k];
     return sqrt(s);
 }
+
+PG_EXPORT int pg_set_params(pg *p, const char *values)
+{
+    own_msg[0] = 0;
+    size_t np = nn_model_nparams(p->model), k = 0;
+    nn_real *w = nn_model_params(p->model);
+    if (!w) return -1;
+    for (const char *s = values;;) {
+        while (*s == ' ' || *s == ',') s++;
+        if (!*s) break;
+        char *end;
+        double v = strtod(s, &end);
+        if (end == s || !isfinite(v) || k == np) {
+            snprintf(own_msg, sizeof own_msg, k == np ? "weights: more than the model's %zu parameters"
+                     : "weights: value %zu is not a finite number", k == np ? np : k + 1);
+            return -1;
+        }
+        w[k++] = (nn_real)v;
+        s = end;
+    }
+    if (k != np) {
+        snprintf(own_msg, sizeof own_msg, "weights: %zu values for the model's %zu parameters (layer by layer, "
+                 "a dense layer's W row by row, then b)", k, np);
+        return -1;
+    }
+    return 0;
+}
+
+PG_EXPORT int pg_hist(pg *p, int i, int grads, int bins)
+{
+    const nn_tensor *t = grads ? nn_model_layer_output_grad(p->model, i) : nn_model_layer_output(p->model, i);
+    if (!t || bins < 1 || bins > PG_HIST_MAX) return -1;
+    size_t n = (size_t)t->rows * (size_t)t->cols;
+    double lo = INFINITY, hi = -INFINITY;
+    for (size_t k = 0; k < n; k++) {
+        double v = (double)t->data[k];
+        if (v < lo) lo = v;
+        if (v > hi) hi = v;
+    }
+    if (!(lo <= hi)) lo = hi = 0; /* no finite value */
+    if (hi - lo < 1e-300 + 1e-12 * fabs(hi)) lo -= 0.5 * fabs(lo) + 1e-30, hi += 0.5 * fabs(hi) + 1e-30;
+    memset(p->hist, 0, sizeof p->hist);
+    for (size_t k = 0; k < n; k++) {
+        double v = (double)t->data[k];
+        if (!isfinite(v)) continue;
+        int b = (int)((v - lo) / (hi - lo) * bins);
+        p->hist[b < 0 ? 0 : b >= bins ? bins - 1 : b]++;
+    }
+    p->hist_bins = bins;
+    p->hist_lo = lo;
+    p->hist_hi = hi;
+    return 0;
+}
+
+PG_EXPORT int pg_hist_count(const pg *p, int b) { return b >= 0 && b < p->hist_bins ? p->hist[b] : 0; }
+PG_EXPORT double pg_hist_lo(const pg *p) { return p->hist_lo; }
+PG_EXPORT double pg_hist_hi(const pg *p) { return p->hist_hi; }
+
+/* pg_trace's JSON text, grown as needed; a failed allocation marks it (json_cap == SIZE_MAX). */
+static void put(pg *p, const char *fmt, ...)
+{
+    if (p->json_cap == SIZE_MAX) return;
+    for (;;) {
+        va_list ap;
+        va_start(ap, fmt);
+        size_t room = p->json_cap - p->json_len;
+        int n = vsnprintf(p->json ? p->json + p->json_len : NULL, room, fmt, ap);
+        va_end(ap);
+        if (n < 0) return;
+        if ((size_t)n < room) {
+            p->json_len += (size_t)n;
+            return;
+        }
+        size_t cap = 2 * (p->json_cap + (size_t)n) + 256;
+        char *j = realloc(p->json, cap);
+        if (!j) {
+            p->json_cap = SIZE_MAX;
+            return;
+        }
+        p->json = j;
+        p->json_cap = cap;
+    }
+}
+
+static void put_num(pg *p, double v)
+{
+    if (isfinite(v)) put(p, "%.17g", v);
+    else put(p, "null");
+}
+
+/* ,"key":[v0,v1,...] (null for a missing array) */
+static void put_vec(pg *p, const char *key, const nn_real *v, size_t n)
+{
+    put(p, ",\"%s\":", key);
+    if (!v) {
+        put(p, "null");
+        return;
+    }
+    put(p, "[");
+    for (size_t k = 0; k < n; k++) {
+        if (k) put(p, ",");
+        put_num(p, (double)v[k]);
+    }
+    put(p, "]");
+}
+
+/* ,"key":"text" for the library's formula texts, which hold no quote or backslash */
+static void put_str(pg *p, const char *key, const char *text) { put(p, ",\"%s\":\"%s\"", key, text ? text : ""); }
+
+static const char *head_formula(nn_loss l)
+{
+    switch (l) {
+    case NN_LOSS_SOFTMAX_XENT: return "p = softmax(z), L = -log p[y], dL/dz = p - onehot(y)";
+    case NN_LOSS_SIGMOID_BCE: return "p = sigmoid(z), L = -(y log p + (1-y) log(1-p)), dL/dz = p - y";
+    case NN_LOSS_MSE: return "L = mean_j (z_j - t_j)^2, dL/dz_j = 2 (z_j - t_j) / outputs";
+    default: return "";
+    }
+}
+
+/* One backprop step for point i as nnlab trace shows it (src/cli/trace.c): a copy of the model, so that the
+ * run's own buffers, gradients and read-outs stay as they are. */
+PG_EXPORT const char *pg_trace(pg *p, int i, double lr)
+{
+    own_msg[0] = 0;
+    nn_errclear();
+    if (i < 0 || i >= p->data->rows) {
+        snprintf(own_msg, sizeof own_msg, "trace: no point %d", i);
+        return NULL;
+    }
+    nn_model *m = nn_model_from_spec(2, p->arch, p->loss, p->seed);
+    nn_real *probs = NULL;
+    const nn_real *x = p->data->x + 2 * (size_t)i, *y = p->data->y + i;
+    const nn_tensor *out;
+    double L;
+    if (!m || nn_model_nparams(m) != nn_model_nparams(p->model) || nn_model_nstate(m) != nn_model_nstate(p->model))
+        goto fail;
+    memcpy(nn_model_params(m), nn_model_params(p->model), sizeof(nn_real) * nn_model_nparams(m));
+    if (nn_model_nstate(m)) memcpy(nn_model_state(m), nn_model_state(p->model), sizeof(nn_real) * nn_model_nstate(m));
+    if (nn_model_keep_grads(m, 1) != NN_OK || nn_model_forward(m, x, 1, 1, &out) != NN_OK ||
+        nn_model_loss(m, y, &L, NULL) != NN_OK)
+        goto fail;
+    nn_model_zero_grad(m);
+    if (nn_model_backward(m) != NN_OK) goto fail;
+    int nl = nn_model_nlayers(m), outs = nn_model_outputs(m);
+    probs = malloc(sizeof *probs * (size_t)(2 * outs)); /* [1 - p, p] for a sigmoid head */
+    if (!probs) goto fail;
+    nn_loss_predict(p->loss, out, NULL, probs);
+    if (p->loss == NN_LOSS_SIGMOID_BCE) probs[0] = probs[1];
+    p->json_len = 0;
+    if (p->json_cap == SIZE_MAX) p->json_cap = 0;
+    put(p, "{\"point\":%d", i);
+    put_vec(p, "x", x, 2);
+    put(p, ",\"y\":");
+    put_num(p, (double)*y);
+    put(p, ",\"lr\":");
+    put_num(p, lr);
+    put_str(p, "loss", nn_loss_name(p->loss));
+    put_str(p, "head", head_formula(p->loss));
+    put_vec(p, "z", out->data, (size_t)outs);
+    put_vec(p, "p", p->loss == NN_LOSS_MSE ? NULL : probs, (size_t)outs);
+    put(p, ",\"L\":");
+    put_num(p, L);
+    put_vec(p, "dz", nn_model_layer_output_grad(m, nl - 1)->data, (size_t)outs);
+    put(p, ",\"layers\":[");
+    for (int l = 0; l < nl; l++) {
+        int in = nn_model_layer_inputs(m, l), o = nn_model_layer_outputs(m, l);
+        nn_layer_type type = nn_model_layer_type(m, l);
+        nn_act act;
+        int is_act = nn_model_layer_act(m, l, &act);
+        size_t np, ng;
+        const nn_real *par = nn_model_layer_params(m, l, &np), *g = nn_model_layer_grads(m, l, &ng);
+        const nn_real *xin = l ? nn_model_layer_output(m, l - 1)->data : x, *a = nn_model_layer_output(m, l)->data;
+        const nn_real *da = nn_model_layer_output_grad(m, l)->data;
+        const nn_tensor *dxt = l ? nn_model_layer_output_grad(m, l - 1) : nn_model_input_grad(m);
+        nn_model_layer_spec(m, l, p->spec, sizeof p->spec);
+        put(p, "%s{\"spec\":\"%s\",\"kind\":\"%s\",\"in\":%d,\"out\":%d", l ? "," : "", p->spec,
+            type == NN_LAYER_DENSE ? "dense" : is_act ? "act" : "other", in, o);
+        put_vec(p, "input", xin, (size_t)in);
+        put_vec(p, "output", a, (size_t)o);
+        put_vec(p, "doutput", da, (size_t)o);
+        put_vec(p, "dinput", dxt ? dxt->data : NULL, (size_t)in);
+        if (is_act) {
+            const nn_act_info *info = nn_act_info_of(act.id);
+            put_str(p, "f", info ? info->formula : "?");
+            put_str(p, "df", info ? info->derivative : "?");
+            put(p, ",\"dadz\":[");
+            for (int j = 0; j < o; j++) {
+                nn_real d = 0;
+                if (np == 0) nn_act_eval(&act, xin[j], &d);
+                /* learnable parameters live in the layer, not the spec: the backward pass tells the factor */
+                else d = dxt && da[j] != 0 ? dxt->data[j] / da[j] : (nn_real)NAN;
+                put(p, j ? "," : "");
+                put_num(p, (double)d);
+            }
+            put(p, "]");
+        }
+        put_vec(p, "params", np ? par : NULL, np);
+        put_vec(p, "grads", np ? g : NULL, ng);
+        put(p, ",\"after\":");
+        if (!np) put(p, "null");
+        for (size_t k = 0; k < np; k++) {
+            put(p, k ? "," : "[");
+            put_num(p, (double)par[k] - lr * (double)g[k]);
+        }
+        put(p, np ? "]}" : "}");
+    }
+    put(p, "]}");
+    free(probs);
+    nn_model_free(m);
+    if (p->json_cap == SIZE_MAX) {
+        snprintf(own_msg, sizeof own_msg, "trace: out of memory");
+        return NULL;
+    }
+    p->trace_loss = L;
+    return p->json;
+fail:
+    if (!own_msg[0] && !nn_errmsg()[0]) snprintf(own_msg, sizeof own_msg, "trace: out of memory");
+    free(probs);
+    nn_model_free(m);
+    return NULL;
+}
+
+PG_EXPORT double pg_trace_loss(const pg *p) { return p->trace_loss; }

@@ -13,6 +13,12 @@ typedef struct pg pg;
  * NULL on any error, with the message in pg_errmsg(). */
 pg *pg_new(const char *data, int n, int classes, double noise, const char *arch, const char *loss,
            const char *opt, int batch, double seed);
+/* data may also be "points:x1,x2,class;x1,x2,class;..." (read by the library's CSV reader; n, classes and
+ * noise are ignored then), e.g. the worked logistic-regression example's three points. */
+/* Set every parameter from text (numbers separated by commas or blanks) in the order of the model's parameter
+ * vector, as nnlab trace --weights reads them. Returns 0, or -1 (message in pg_errmsg()) for a bad number or
+ * a count other than the model's; the parameters are then partly set. */
+int pg_set_params(pg *p, const char *values);
 /* Frees p; NULL is fine. */
 void pg_free(pg *p);
 /* The message of the last failure ("" if none). */
@@ -55,5 +61,24 @@ int pg_layer_width(const pg *p, int i);
 int pg_stats(pg *p);
 int pg_layer_dead(const pg *p, int i);
 double pg_layer_gradnorm(pg *p, int i);
+
+
+/* Histogram of layer i's outputs on the whole data set as the last pg_stats left them (grads 0; a dense
+ * layer's are pre-activations, an activation layer's activations), or of its dL/d(output) in the last trained
+ * batch (grads 1), in `bins` (1..64) equal bins from the smallest to the largest value. Returns 0, or -1 for
+ * a bad layer or bin count or before any batch (grads 1); read it with pg_hist_count, pg_hist_lo, pg_hist_hi
+ * (valid until the next pg_hist). */
+int pg_hist(pg *p, int i, int grads, int bins);
+int pg_hist_count(const pg *p, int b);
+double pg_hist_lo(const pg *p);
+double pg_hist_hi(const pg *p);
+
+/* One backprop step for point i of the data as nnlab trace shows it, on a copy of the model (the run is not
+ * changed): the forward values, the loss head, every layer's dL/d(output) and dL/d(input), an activation's
+ * formula, derivative formula and f'(z), the parameter gradients and the parameters after one SGD step of
+ * rate lr; as JSON text owned by p, valid until the next pg_trace or pg_free (docs/playground.md lists its
+ * keys). NULL on error (pg_errmsg()). pg_trace_loss: the loss L of the last trace. */
+const char *pg_trace(pg *p, int i, double lr);
+double pg_trace_loss(const pg *p);
 
 #endif

@@ -30,7 +30,38 @@ int main(void)
         for (int i = 0; i < pg_layers(p); i++)
             printf("%s layer %d %s dead %d gradnorm %.17g\n", runs[r].data, i, pg_layer_spec(p, i), pg_layer_dead(p, i),
                    pg_layer_gradnorm(p, i));
+        for (int i = 0; i < pg_layers(p); i++)
+            for (int grads = 0; grads < 2; grads++) {
+                if (pg_hist(p, i, grads, 8) != 0) {
+                    fprintf(stderr, "trajectory: histogram of layer %d\n", i);
+                    return 1;
+                }
+                printf("%s layer %d %s %.17g %.17g", runs[r].data, i, grads ? "grads" : "values", pg_hist_lo(p),
+                       pg_hist_hi(p));
+                for (int b = 0; b < 8; b++) printf(" %d", pg_hist_count(p, b));
+                putchar('\n');
+            }
+        if (!pg_trace(p, 0, 0.1)) {
+            fprintf(stderr, "trajectory: %s\n", pg_errmsg());
+            return 1;
+        }
+        printf("%s trace of point 0 loss %.17g\n", runs[r].data, pg_trace_loss(p));
         pg_free(p);
     }
+    /* The worked logistic-regression example (examples/binary.c): w = (-1, 2), b = -2 on three points; its
+     * losses are 0.018150, 0.126928 and 1.313262. */
+    pg *p = pg_new("points:2,4,1;2,1,0;3,3,0", 0, 0, 0, "", "sigmoid-bce", "sgd:lr=0.1", 3, 1);
+    if (!p || pg_set_params(p, "-1,2,-2") != 0) {
+        fprintf(stderr, "trajectory: %s\n", pg_errmsg());
+        return 1;
+    }
+    for (int i = 0; i < 3; i++) {
+        if (!pg_trace(p, i, 0.1)) {
+            fprintf(stderr, "trajectory: %s\n", pg_errmsg());
+            return 1;
+        }
+        printf("logistic trace %c loss %.17g\n", "ABC"[i], pg_trace_loss(p));
+    }
+    pg_free(p);
     return 0;
 }
