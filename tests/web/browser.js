@@ -1,8 +1,10 @@
 // tests/web/browser.js: node browser.js URL EPOCHS MIN_ACCURACY [SCREENSHOT.png]
 // Opens the playground in headless Chromium (CHROMIUM, default /usr/bin/chromium), driven through the DevTools
 // protocol over --remote-debugging-pipe (no npm package needed), waits until #status shows the run paused at
-// epoch EPOCHS, and checks the accuracy shown, that no error is shown, that the boundary canvas is drawn and that
-// the share link carries the URL's settings.
+// epoch EPOCHS, and checks the accuracy shown, that no error is shown, that the boundary canvas and the layer
+// histograms are drawn and that the share link carries the URL's settings. With run B in the URL (arch2=...),
+// #statusB must reach MIN_ACCURACY too (NNLAB_BROWSER_MIN_ACC_B, if set, instead). With NNLAB_BROWSER_TRACE=L0,L1,..
+// it clicks points 0, 1, ... of run A and checks that the trace view shows the losses L0, L1, ... (to 1e-5).
 // Optionally saves a 1280x720 screenshot. Exit 0 on success, 1 with a message otherwise.
 'use strict';
 const { spawn } = require('child_process');
@@ -62,18 +64,42 @@ async function main() {
   const value = async (expression) =>
     (await send('Runtime.evaluate', { expression, returnByValue: true }, sessionId)).result.value;
   const deadline = Date.now() + 1000 * Number(process.env.NNLAB_BROWSER_TIMEOUT || 180);
-  let status = '';
-  for (;;) {
-    status = (await value("document.getElementById('status') ? document.getElementById('status').textContent : ''")) || '';
-    const error = await value("document.getElementById('error') ? document.getElementById('error').textContent : ''");
-    if (error) return finish(1, 'the page shows an error: ' + error);
-    const m = /epoch (\d+) .*accuracy ([0-9.]+) \(paused\)/.exec(status);
-    if (m && Number(m[1]) >= Number(epochs)) break;
-    if (Date.now() > deadline) return finish(1, `no 'epoch ${epochs} ... (paused)' in #status in time; it shows: ${status}`);
-    await new Promise((r) => setTimeout(r, 250));
+  const text = (id) => value(`document.getElementById('${id}') ? document.getElementById('${id}').textContent : ''`);
+  const asked = new URL(url);
+  const withB = [...asked.searchParams.keys()].some((k) => /2$/.test(k));
+  const statuses = withB ? ['status', 'statusB'] : ['status'];
+  const shown = {};
+  for (const id of statuses) {
+    for (;;) {
+      shown[id] = (await text(id)) || '';
+      for (const e of ['error', 'errorB']) {
+        const error = await text(e);
+        if (error) return finish(1, `the page shows an error (#${e}): ${error}`);
+      }
+      const m = /epoch (\d+) .*accuracy ([0-9.]+) \(paused\)/.exec(shown[id]);
+      if (m && Number(m[1]) >= Number(epochs)) break;
+      if (Date.now() > deadline) return finish(1, `no 'epoch ${epochs} ... (paused)' in #${id} in time; it shows: ${shown[id]}`);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    console.log(`#${id}: ${shown[id]}`);
   }
-  console.log('#status: ' + status);
+  const status = shown.status;
   const acc = Number(/accuracy ([0-9.]+)/.exec(status)[1]);
+  if (withB) {
+    const accB = Number(/accuracy ([0-9.]+)/.exec(shown.statusB)[1]), minB = Number(process.env.NNLAB_BROWSER_MIN_ACC_B || minAcc);
+    if (!(accB >= minB)) return finish(1, `run B: accuracy ${accB} < ${minB}`);
+  }
+  // Every histogram canvas of the layer tables has bars: count the non-blank ones.
+  const hists = await value(`(() => { let drawn = 0, all = 0;
+    for (const c of document.querySelectorAll('table.layers canvas')) {
+      if (c.offsetParent === null) continue;
+      all++;
+      const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+      for (let i = 3; i < d.length; i += 4) if (d[i]) { drawn++; break; }
+    }
+    return [drawn, all]; })()`);
+  console.log(`histograms: ${hists[0]} of ${hists[1]} drawn`);
+  if (Number(epochs) > 0 && !(hists[1] >= 2 && hists[0] === hists[1])) return finish(1, 'a layer histogram is blank');
   // A drawn boundary has many shades of the class colours; a blank or single-colour canvas has one or two.
   const shades = await value(`(() => { const c = document.getElementById('boundary');
     const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data, seen = new Set();
@@ -85,14 +111,29 @@ async function main() {
     fs.writeFileSync(shot, Buffer.from(data, 'base64'));
     console.log('screenshot: ' + shot);
   }
+  // Click points 0, 1, ... of run A: the trace view shows their losses.
+  const losses = (process.env.NNLAB_BROWSER_TRACE || '').split(',').filter((v) => v).map(Number);
+  for (let i = 0; i < losses.length; i++) {
+    const [x, y] = await value(`nnlabPointXY('A', ${i})`);
+    for (const type of ['mousePressed', 'mouseReleased'])
+      await send('Input.dispatchMouseEvent', { type, x, y, button: 'left', clickCount: 1 }, sessionId);
+    let shownLoss = NaN;
+    for (const t0 = Date.now(); Date.now() - t0 < 10000; await new Promise((r) => setTimeout(r, 100))) {
+      if (!new RegExp(`point ${i}:`).test(await text('tracewhat'))) continue;
+      shownLoss = Number(await text('trace-loss'));
+      break;
+    }
+    console.log(`trace of point ${i}: L = ${shownLoss} (expected ${losses[i]})`);
+    if (!(Math.abs(shownLoss - losses[i]) <= 1e-5 + 5e-4 * Math.abs(losses[i])))
+      return finish(1, `the trace of point ${i} shows L = ${shownLoss}, not ${losses[i]}: ${await text('tracebody')}`);
+  }
   // The share link carries the configuration the run was started with.
   const share = new URL(await value("document.getElementById('share').href"));
-  const asked = new URL(url);
-  for (const key of ['data', 'arch', 'opt', 'seed', 'epochs'])
+  for (const key of ['data', 'arch', 'opt', 'seed', 'epochs', 'arch2', 'opt2'])
     if (asked.searchParams.has(key) && share.searchParams.get(key) !== asked.searchParams.get(key))
       return finish(1, `share link ${share} has ${key}=${share.searchParams.get(key)}, not ${asked.searchParams.get(key)}`);
   if (!(acc >= Number(minAcc))) return finish(1, `accuracy ${acc} < ${minAcc}`);
-  if (shades < 20) return finish(1, 'the boundary canvas looks blank');
+  if (Number(epochs) > 0 && shades < 20) return finish(1, 'the boundary canvas looks blank');
   finish(0, 'ok');
 }
 main().catch((e) => finish(1, 'browser test: ' + e.message + (stderr ? '\nchromium: ' + stderr.slice(-2000) : '')));
