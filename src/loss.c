@@ -8,6 +8,16 @@ static const char *const loss_names[NN_LOSS_COUNT] = {"none", "softmax-xent", "s
 
 const char *nn_loss_name(nn_loss l) { return (int)l >= 0 && l < NN_LOSS_COUNT ? loss_names[l] : "unknown"; }
 
+const char *nn_loss_formula(nn_loss l)
+{
+    switch (l) {
+    case NN_LOSS_SOFTMAX_XENT: return "p = softmax(z), L = -log p[y], dL/dz = p - onehot(y)";
+    case NN_LOSS_SIGMOID_BCE: return "p = sigmoid(z), L = -(y log p + (1-y) log(1-p)), dL/dz = p - y";
+    case NN_LOSS_MSE: return "L = mean_j (z_j - t_j)^2, dL/dz_j = 2 (z_j - t_j) / outputs";
+    default: return "";
+    }
+}
+
 nn_status nn_loss_parse(const char *name, nn_loss *out)
 {
     static const struct { const char *name; nn_loss loss; } aliases[] = {

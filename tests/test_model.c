@@ -188,6 +188,16 @@ START_TEST(mse_exact)
 }
 END_TEST
 
+START_TEST(loss_formulas)
+{
+    /* one text per head, naming its gradient; none has none */
+    for (nn_loss l = NN_LOSS_SOFTMAX_XENT; l < NN_LOSS_COUNT; l++)
+        ck_assert_msg(strstr(nn_loss_formula(l), "dL/dz"), "%s: '%s'", nn_loss_name(l), nn_loss_formula(l));
+    ck_assert_str_eq(nn_loss_formula(NN_LOSS_NONE), "");
+    ck_assert_str_eq(nn_loss_formula(NN_LOSS_COUNT), "");
+}
+END_TEST
+
 START_TEST(bad_labels)
 {
     nn_tensor *z = nn_tensor_new(2, 3);
@@ -343,6 +353,7 @@ static Suite *model_suite(void)
     tcase_add_test(t, softmax_xent_extreme);
     tcase_add_test(t, bce_extreme);
     tcase_add_test(t, mse_exact);
+    tcase_add_test(t, loss_formulas);
     tcase_add_test(t, bad_labels);
     tcase_add_test(t, shape_errors);
     tcase_add_test(t, softmax_head_refused);

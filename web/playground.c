@@ -354,16 +354,6 @@ static void put_vec(pg *p, const char *key, const nn_real *v, size_t n)
 /* ,"key":"text" for the library's formula texts, which hold no quote or backslash */
 static void put_str(pg *p, const char *key, const char *text) { put(p, ",\"%s\":\"%s\"", key, text ? text : ""); }
 
-static const char *head_formula(nn_loss l)
-{
-    switch (l) {
-    case NN_LOSS_SOFTMAX_XENT: return "p = softmax(z), L = -log p[y], dL/dz = p - onehot(y)";
-    case NN_LOSS_SIGMOID_BCE: return "p = sigmoid(z), L = -(y log p + (1-y) log(1-p)), dL/dz = p - y";
-    case NN_LOSS_MSE: return "L = mean_j (z_j - t_j)^2, dL/dz_j = 2 (z_j - t_j) / outputs";
-    default: return "";
-    }
-}
-
 /* One backprop step for point i as nnlab trace shows it (src/cli/trace.c): a copy of the model, so that the
  * run's own buffers, gradients and read-outs stay as they are. */
 PG_EXPORT const char *pg_trace(pg *p, int i, double lr)
@@ -402,7 +392,7 @@ PG_EXPORT const char *pg_trace(pg *p, int i, double lr)
     put(p, ",\"lr\":");
     put_num(p, lr);
     put_str(p, "loss", nn_loss_name(p->loss));
-    put_str(p, "head", head_formula(p->loss));
+    put_str(p, "head", nn_loss_formula(p->loss));
     put_vec(p, "z", out->data, (size_t)outs);
     put_vec(p, "p", p->loss == NN_LOSS_MSE ? NULL : probs, (size_t)outs);
     put(p, ",\"L\":");

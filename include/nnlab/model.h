@@ -31,6 +31,9 @@ typedef enum nn_loss {
 
 /* Name of a loss ("softmax-xent", "sigmoid-bce", "mse", "none"). */
 NN_API const char *nn_loss_name(nn_loss l);
+/* The loss head's formulas for teaching, plain text (its output, L and dL/dz, e.g. "p = sigmoid(z), L = ...,
+ * dL/dz = p - y"); "" for none or an unknown loss. */
+NN_API const char *nn_loss_formula(nn_loss l);
 /* Parse a loss name (also "xent", "ce", "bce"). Errors: NN_EINVAL listing the valid names. */
 NN_API nn_status nn_loss_parse(const char *name, nn_loss *out);
 

@@ -353,16 +353,6 @@ static void backward_other(nn_model *m, int i, const layer_view *v)
     }
 }
 
-static const char *head_formula(nn_loss l)
-{
-    switch (l) {
-    case NN_LOSS_SOFTMAX_XENT: return "p = softmax(z), L = -log p[y], dL/dz = p - onehot(y)";
-    case NN_LOSS_SIGMOID_BCE: return "p = sigmoid(z), L = -(y log p + (1-y) log(1-p)), dL/dz = p - y";
-    case NN_LOSS_MSE: return "L = mean_j (z_j - t_j)^2, dL/dz_j = 2 (z_j - t_j) / outputs";
-    default: return "";
-    }
-}
-
 /* The head's probabilities from the logits, computed here: a predict call would overwrite the traced state. */
 static void sgd_view(nn_model *m, int i, const layer_view *v, double lr)
 {
@@ -558,14 +548,14 @@ int cmd_trace(int argc, char **argv)
     if (loss == NN_LOSS_SIGMOID_BCE) probs[0] = probs[1];
     const nn_real *dout = nn_model_layer_output_grad(m, nl - 1)->data;
     if (!md) {
-        printf("loss %s: %s\n", nn_loss_name(loss), head_formula(loss));
+        printf("loss %s: %s\n", nn_loss_name(loss), nn_loss_formula(loss));
         if (loss != NN_LOSS_MSE) vec("p", probs, outs, NULL);
         printf("    L = ");
         num(L);
         printf("\n\nbackward (chain rule, from the loss to the input)\nloss head\n");
         vec("dL/dz", dout, outs, "(gradient of the last layer's output)");
     } else {
-        printf("**Loss** `%s`: %s. **L = ", nn_loss_name(loss), head_formula(loss));
+        printf("**Loss** `%s`: %s. **L = ", nn_loss_name(loss), nn_loss_formula(loss));
         num(L);
         printf("**\n\n");
         const char *cols[] = {"output j", "z_j", loss == NN_LOSS_MSE ? "z_j" : "p_j", "dL/dz_j"};
