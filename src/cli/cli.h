@@ -33,6 +33,7 @@ int cmd_gradcheck(int argc, char **argv);
 int cmd_act(int argc, char **argv);
 int cmd_datasets(int argc, char **argv);
 int cmd_info(int argc, char **argv);
+int cmd_playground(int argc, char **argv);
 
 /* "nnlab: <message>" on stderr. */
 void cli_error(const char *fmt, ...)
@@ -174,6 +175,9 @@ int cli_parse_nonneg(const char *cmd, const char *opt, const char *s, double *ou
 int cli_parse_seed(const char *cmd, const char *s, uint64_t *out);
 /* The data directory cli_bundled_path searches. */
 const char *cli_data_dir(void);
+/* <directory of the running binary>/rel (e.g. "../share/nnlab/data"), when that directory exists: 0 and the
+ * path in buf; else -1. Linux only (/proc/self/exe): elsewhere always -1. */
+int cli_exe_relative_dir(const char *rel, char *buf, size_t size);
 /* Diagnosis of a finished classification run, shared by train and compare so both say the same thing:
  * 0 if it looks healthy, else 1 with one line in buf ("collapsed: ...; learning rate too high? <hint>").
  * diverged: the run stopped on a non-finite loss; best/final: best and last accuracy per epoch (validation

@@ -19,6 +19,7 @@ static const command commands[] = {
     {"gradcheck", cmd_gradcheck, "check backward gradients against finite differences"},
     {"act", cmd_act, "list activation functions, evaluate or plot one"},
     {"datasets", cmd_datasets, "list the bundled data sets, generate toy data sets"},
+    {"playground", cmd_playground, "write the browser playground (built with NNLAB_WEB) to a folder"},
     {"info", cmd_info, "version, build options, BLAS, its kernels and the CPU's vector extensions"},
 };
 enum { NCOMMANDS = sizeof commands / sizeof commands[0] };

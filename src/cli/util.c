@@ -139,23 +139,33 @@ static int is_dir(const char *p)
     return p && *p && stat(p, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
+int cli_exe_relative_dir(const char *rel, char *buf, size_t size)
+{
+#ifdef __linux__
+    char exe[4096];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n <= 0) return -1;
+    exe[n] = '\0';
+    char *slash = strrchr(exe, '/');
+    if (!slash) return -1;
+    *slash = '\0';
+    int len = snprintf(buf, size, "%s/%s", exe, rel);
+    return len < 0 || (size_t)len >= size || !is_dir(buf) ? -1 : 0;
+#else
+    (void)rel, (void)buf, (void)size;
+    return -1;
+#endif
+}
+
 /* <directory of the running binary>/NNLAB_BIN_TO_DATA_DIR (../share/nnlab/data when installed) if it exists,
- * else "": an installed nnlab finds its data wherever its prefix was installed or moved to. Linux only
- * (/proc/self/exe); in the build tree the directory is absent. */
+ * else "": an installed nnlab finds its data wherever its prefix was installed or moved to. In the build tree
+ * the directory is absent. */
 static char exe_data_dir[4096];
 
 static void find_exe_data_dir(void)
 {
-#if defined(NNLAB_BIN_TO_DATA_DIR) && defined(__linux__)
-    char exe[sizeof exe_data_dir];
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    if (n <= 0) return;
-    exe[n] = '\0';
-    char *slash = strrchr(exe, '/');
-    if (!slash) return;
-    *slash = '\0';
-    int len = snprintf(exe_data_dir, sizeof exe_data_dir, "%s/%s", exe, NNLAB_BIN_TO_DATA_DIR);
-    if (len < 0 || (size_t)len >= sizeof exe_data_dir || !is_dir(exe_data_dir)) exe_data_dir[0] = '\0';
+#ifdef NNLAB_BIN_TO_DATA_DIR
+    if (cli_exe_relative_dir(NNLAB_BIN_TO_DATA_DIR, exe_data_dir, sizeof exe_data_dir)) exe_data_dir[0] = '\0';
 #endif
 }
 
