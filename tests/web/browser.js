@@ -47,7 +47,13 @@ function send(method, params = {}, sessionId) {
 function finish(code, message) {
   if (message) console.log(message);
   if (code && logs.length) console.log('the page said:\n' + logs.join('\n'));
-  const done = () => { fs.rmSync(profile, { recursive: true, force: true }); process.exit(code); };
+  // Chromium's helper processes may still write into the profile for a moment after the browser exited: retry,
+  // and never let the clean-up decide the test's result.
+  const done = () => {
+    try { fs.rmSync(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 }); }
+    catch (e) { console.log(`could not remove ${profile}: ${e.message}`); }
+    process.exit(code);
+  };
   if (chrome.exitCode !== null || chrome.signalCode !== null) return done();
   chrome.once('exit', done); // Chromium writes its profile until it exits
   chrome.kill();
