@@ -187,7 +187,14 @@ function histCanvas(h, colour) {
   return cv;
 }
 
-const short = (v) => (v === 0 ? '0' : Math.abs(v) >= 1e-2 && Math.abs(v) < 1e3 ? v.toPrecision(2) : v.toExponential(0));
+// Two significant digits at most, as few characters as possible: 0.34, -47, 270, 6e-37.
+const short = (v) => {
+  const a = Math.abs(v);
+  if (v === 0) return '0';
+  if (a >= 1e-2 && a < 10) return String(Number(v.toPrecision(2)));
+  if (a >= 10 && a < 1e4) return String(Math.round(v));
+  return v.toExponential(0).replace('e+', 'e');
+};
 
 function showLayers(r) {
   const t = r.layers;
@@ -203,7 +210,7 @@ function showLayers(r) {
   }
   for (const l of r.state.layers) {
     const tr = t.insertRow();
-    const cells = [`${l.spec} (${l.width})`, l.dead, l.gradnorm ? l.gradnorm.toExponential(1) : ''];
+    const cells = [/:\d/.test(l.spec) ? l.spec : `${l.spec} (${l.width})`, l.dead, l.gradnorm ? l.gradnorm.toExponential(1) : ''];
     for (const c of cells) tr.insertCell().textContent = c;
     if (l.dead) tr.cells[1].className = 'dead';
     for (const [h, colour] of [[l.values, '#4a7bb7'], [l.grads, '#c2571a']]) {

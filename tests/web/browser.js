@@ -2,8 +2,8 @@
 // Opens the playground in headless Chromium (CHROMIUM, default /usr/bin/chromium), driven through the DevTools
 // protocol over --remote-debugging-pipe (no npm package needed), waits until #status shows the run paused at
 // epoch EPOCHS, and checks the accuracy shown, that no error is shown, that the boundary canvas and the layer
-// histograms are drawn and that the share link carries the URL's settings. With run B in the URL (arch2=...),
-// #statusB must reach MIN_ACCURACY too (NNLAB_BROWSER_MIN_ACC_B, if set, instead). With NNLAB_BROWSER_TRACE=L0,L1,..
+// histograms are drawn and that the share link carries the URL's settings. When run B is shown (arch2=... in the
+// URL, say), #statusB must reach epoch EPOCHS and MIN_ACCURACY too (NNLAB_BROWSER_MIN_ACC_B, if set, instead). With NNLAB_BROWSER_TRACE=L0,L1,..
 // it clicks points 0, 1, ... of run A and checks that the trace view shows the losses L0, L1, ... (to 1e-5).
 // Optionally saves a 1280x720 screenshot. Exit 0 on success, 1 with a message otherwise.
 'use strict';
@@ -72,10 +72,11 @@ async function main() {
   const deadline = Date.now() + 1000 * Number(process.env.NNLAB_BROWSER_TIMEOUT || 180);
   const text = (id) => value(`document.getElementById('${id}') ? document.getElementById('${id}').textContent : ''`);
   const asked = new URL(url);
-  const withB = [...asked.searchParams.keys()].some((k) => /2$/.test(k));
-  const statuses = withB ? ['status', 'statusB'] : ['status'];
   const shown = {};
-  for (const id of statuses) {
+  let withB = false;
+  for (const id of ['status', 'statusB']) {
+    // run B is on when the page shows it (a B parameter, compare=1 or a preset)
+    if (id === 'statusB' && !(withB = await value("!document.getElementById('runB').hidden"))) break;
     for (;;) {
       shown[id] = (await text(id)) || '';
       for (const e of ['error', 'errorB']) {
