@@ -69,7 +69,8 @@ typedef struct cmp_grid {
 } cmp_grid;
 
 /* The runs of a task in training: jobs (row x seed, seed-major) taken by `workers` threads (compare_run.c) and,
- * under mpirun, handed out over the ranks (compare_dist.c). The fields from mu on are guarded by it. */
+ * under mpirun, handed out over the ranks (compare_dist.c). mu guards next, done, workers, finished, reported,
+ * epochs_done and the fields from queue on. */
 typedef struct cmp_pool {
     cmp_task *t;
     const nn_dataset *d;
