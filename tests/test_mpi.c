@@ -130,6 +130,12 @@ START_TEST(compare_ranks_equal_one_process)
     /* The outputs compared are whole reports, not empty ones. */
     ck_assert_int_eq(sh("grep -q 'relu' one.txt && grep -q '\"tuning\": {\"grid\"' one/results.json && "
                         "test -s one/index.html && test -s one/boundary_tanh.rgb"), 0);
+    /* Diverged runs travel whole too: their error and the epochs before the overflow. The tanh runs (which saturate
+     * rather than overflow) last long enough that rank 1 usually gets relu runs too (how many is up to the timing). */
+#define DIVERGE "compare --data moons --acts relu,tanh --opt sgd:lr=1e30 --seeds 4 --epochs 200 --no-timing --quiet --threads 1"
+    ck_assert_msg(sh("'%s' " DIVERGE " --out d1 >d1.txt", bin) == 0, "one process: %s", err);
+    ck_assert_msg(sh("%s -np 2 '%s' " DIVERGE " --out d2 >d2.txt", mpirun, bin) == 0, "2 ranks: %s", err);
+    ck_assert_int_eq(sh("grep -q 'diverged' d1/results.json && cmp d1.txt d2.txt && diff -r d1 d2"), 0);
 }
 END_TEST
 
