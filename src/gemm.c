@@ -1,6 +1,7 @@
 /* gemm.c: matrix products through OpenBLAS's CBLAS, with direct vectorised loops where they beat it or where it would allocate. */
 #include <string.h>
 #include "gemm.h"
+#include "pool.h"
 #ifndef NNLAB_BLAS_NONE
 #include <cblas.h>
 #endif
@@ -18,9 +19,6 @@
 #define NN_TINY_GEMM 1024
 #endif
 
-#ifndef NN_GEMM_SMP_MIN
-#define NN_GEMM_SMP_MIN 8000000L
-#endif
 
 #define BW 16 /* columns of C kept in registers at once */
 #define MR 4  /* rows of C computed together: independent sums hide the latency of each multiply-add */
@@ -149,40 +147,113 @@ static void gemm_blocked(int ta, int tb, int m, int n, int k, nn_real alpha, con
     }
 }
 
-static int gemm_threads = 1;
-void nn_gemm_set_threads(int n) { gemm_threads = n; }
-int nn_gemm_threads(void) { return gemm_threads; }
-#else
-void nn_gemm_set_threads(int n) { openblas_set_num_threads(n); }
-int nn_gemm_threads(void) { return openblas_get_num_threads(); }
 #endif
+
+/* The kernel a product runs on, chosen once for the whole product so that the blocks of a split product
+ * run the same one: each kernel sums every element in an order that does not depend on the element's place,
+ * so a split product equals the whole (tests/test_threads.c). */
+enum { K_TINY, K_DOTS, K_FULL };
+
+static int kernel_of(int ta, int tb, int m, int n, int k)
+{
+    if ((long)m * n * k <= NN_TINY_GEMM && n >= BW && (!tb || k <= 8)) return K_TINY;
+    if (!ta && !tb && n % BW && k <= NN_DOT_MAX && (long)m * n * k <= 1000000L) return K_DOTS;
+    return K_FULL;
+}
+
+static void run_kernel(int kind, int ta, int tb, int m, int n, int k, nn_real alpha, const nn_real *A, int lda,
+                       const nn_real *B, int ldb, nn_real beta, nn_real *C, int ldc)
+{
+    if (m <= 0 || n <= 0) return;
+    if (kind == K_TINY) gemm_tiny(ta, tb, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc);
+    else if (kind == K_DOTS) gemm_dots(m, n, k, alpha, A, lda, B, ldb, beta, C, ldc);
+#ifdef NNLAB_BLAS_NONE
+    else gemm_blocked(ta, tb, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc);
+#else
+    else CBLAS_GEMM(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans, m, n, k, alpha,
+                    A, lda, B, ldb, beta, C, ldc);
+#endif
+}
 
 void nn_gemm(int ta, int tb, int m, int n, int k, nn_real alpha, const nn_real *A, int lda,
              const nn_real *B, int ldb, nn_real beta, nn_real *C, int ldc)
 {
     if (m <= 0 || n <= 0) return;
-    if ((long)m * n * k <= NN_TINY_GEMM && n >= BW && (!tb || k <= 8)) {
-        gemm_tiny(ta, tb, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc);
-        return;
+    run_kernel(kernel_of(ta, tb, m, n, k), ta, tb, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc);
+}
+
+/* Parts of at least this many multiply-adds: OpenBLAS 0.3.21 runs products of up to 100^3 on SkylakeX through
+ * separate small-matrix kernels that sum in another order, so a block below that size would round unlike the
+ * whole product. */
+#define NN_GEMM_BLOCK_MIN 1100000.0
+
+/* How many of nparts threads get a block: as many as keep every block above NN_GEMM_BLOCK_MIN. */
+static int useful_parts(const nn_gemm_args *g, int nparts)
+{
+    size_t side = (size_t)(g->split_rows ? g->m : g->n), lo, hi;
+    double rest = (double)g->m * g->n * g->k / (double)side;
+    for (; nparts > 1; nparts--) {
+        nn_pool_range(side, NN_GEMM_ALIGN, 0, nparts, &lo, &hi); /* part 0 is the smallest */
+        if ((double)(hi - lo) * rest >= NN_GEMM_BLOCK_MIN) break;
     }
-    if (!ta && !tb && n % BW && k <= NN_DOT_MAX && (long)m * n * k <= 1000000L) {
-        gemm_dots(m, n, k, alpha, A, lda, B, ldb, beta, C, ldc);
-        return;
+    return nparts;
+}
+
+void nn_gemm_range(const nn_gemm_args *g, int part, int nparts, size_t *lo, size_t *hi)
+{
+    int use = useful_parts(g, nparts);
+    if (part < use) nn_pool_range((size_t)(g->split_rows ? g->m : g->n), NN_GEMM_ALIGN, part, use, lo, hi);
+    else *lo = *hi = 0;
+}
+
+void nn_gemm_block(const nn_gemm_args *g, int part, int nparts)
+{
+    size_t lo, hi;
+    nn_gemm_range(g, part, nparts, &lo, &hi);
+    if (g->split_rows) {
+        /* rows lo..hi of C: the same rows of op(A) */
+        const nn_real *A = g->A + (g->ta ? lo : lo * (size_t)g->lda);
+        run_kernel(g->kind, g->ta, g->tb, (int)(hi - lo), g->n, g->k, g->alpha, A, g->lda, g->B, g->ldb, g->beta,
+                   g->C + lo * (size_t)g->ldc, g->ldc);
+    } else {
+        /* columns lo..hi of C: the same columns of op(B) */
+        const nn_real *B = g->B + (g->tb ? lo * (size_t)g->ldb : lo);
+        run_kernel(g->kind, g->ta, g->tb, g->m, (int)(hi - lo), g->k, g->alpha, g->A, g->lda, B, g->ldb, g->beta,
+                   g->C + lo, g->ldc);
     }
-#ifdef NNLAB_BLAS_NONE
-    gemm_blocked(ta, tb, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc);
-#else
-    /* OpenBLAS splits products over its threads from a few million multiply-adds on, where two threads
-     * measured slower than one on the 64-256-256 shapes (bench/README.md): smaller ones run on one. */
-    int nt = openblas_get_num_threads();
-    if (nt > 1 && (long)m * n * k < NN_GEMM_SMP_MIN) {
-        openblas_set_num_threads(1);
-        CBLAS_GEMM(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans, m, n, k,
-                   alpha, A, lda, B, ldb, beta, C, ldc);
-        openblas_set_num_threads(nt);
-        return;
-    }
-    CBLAS_GEMM(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans, m, n, k,
-               alpha, A, lda, B, ldb, beta, C, ldc);
+}
+
+nn_gemm_args nn_gemm_plan(int ta, int tb, int m, int n, int k, nn_real alpha, const nn_real *A, int lda,
+                          const nn_real *B, int ldb, nn_real beta, nn_real *C, int ldc)
+{
+    /* Splitting the larger side of C makes each thread repack the smaller operand: rows of C share op(B),
+     * columns share op(A). */
+    nn_gemm_args g = {ta, tb, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc, kernel_of(ta, tb, m, n, k), m > n};
+    return g;
+}
+
+static void gemm_part(void *ctx, int part, int nparts) { nn_gemm_block(ctx, part, nparts); }
+
+void nn_gemm_pool(nn_pool *pool, int ta, int tb, int m, int n, int k, nn_real alpha, const nn_real *A, int lda,
+                  const nn_real *B, int ldb, nn_real beta, nn_real *C, int ldc)
+{
+    nn_gemm_args g = nn_gemm_plan(ta, tb, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc);
+    if (nn_pool_threads(pool) > 1 && nn_gemm_splits(&g)) nn_pool_run(pool, gemm_part, &g);
+    else nn_gemm(ta, tb, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc);
+}
+
+int nn_gemm_splits(const nn_gemm_args *g) { return g->kind != K_TINY && useful_parts(g, 2) == 2; }
+
+static int blas_threads = 1;
+
+void nn_gemm_set_threads(int n)
+{
+    blas_threads = n;
+#ifndef NNLAB_BLAS_NONE
+    /* nnlab splits products over a model's own threads, each block a one-thread OpenBLAS call: OpenBLAS's
+     * threads would only compete with them. Storing the same value again is harmless. */
+    openblas_set_num_threads(1);
 #endif
 }
+
+int nn_gemm_threads(void) { return blas_threads; }

@@ -15,7 +15,8 @@ typedef struct nn_layer_ops {
     /* y = layer(x); L->y is already sized rows x out by the model. train = 1: training mode, record what
      * backward needs (in L->aux or L->y). rng: the model's generator for random layers. */
     nn_status (*forward)(nn_layer *L, const nn_tensor *x, int train, nn_rng *rng);
-    /* From dy = dL/dy (rows x out): add parameter gradients into L->grad and, when dx is not NULL, write
+    /* From dy = dL/dy (rows x out): add parameter gradients into L->grad (or write them, with
+     * L->grad_fresh) and, when dx is not NULL, write
      * dx = dL/dx (rows x in; overwrite). x and L->y are those of the last training forward. */
     void (*backward)(nn_layer *L, const nn_tensor *x, const nn_tensor *dy, nn_tensor *dx);
     /* Initialise parameters and state; next_init is the initialiser the following activation asks for
@@ -25,6 +26,8 @@ typedef struct nn_layer_ops {
     int (*format)(const nn_layer *L, char *buf, size_t size);
     /* The initialiser this layer asks of a preceding dense layer (NULL: NN_INIT_AUTO). */
     nn_init (*wants_init)(const nn_layer *L);
+    /* 1: backward honours L->grad_fresh, so a training step need not zero this layer's gradients first. */
+    int fresh_grad;
 } nn_layer_ops;
 
 struct nn_layer {
@@ -39,6 +42,8 @@ struct nn_layer {
     void *aux;                 /* per-batch scratch (masks, arg-max indices, random slopes) */
     size_t aux_cap;            /* bytes */
     void *cfg;                 /* kind-specific settings: one plain allocation (freed with free), owned by the layer */
+    struct nn_pool *pool;      /* the model's threads for forward and backward (NULL: the calling thread) */
+    int grad_fresh;            /* backward writes its parameter gradients instead of adding (ops->fresh_grad) */
 };
 
 /* A constructor fills L (ops, out, nparams, nstate, cfg) for input width L->in from a parsed spec.

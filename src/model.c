@@ -5,6 +5,7 @@
 #include "layer.h"
 #include "loss.h"
 #include "model_internal.h"
+#include "pool.h"
 
 nn_model *nn_model_new(int inputs, uint64_t seed)
 {
@@ -47,7 +48,33 @@ void nn_model_free(nn_model *m)
     nn_tensor_release(&m->g[0]);
     nn_tensor_release(&m->g[1]);
     nn_tensor_release(&m->dxin);
+    nn_pool_free(m->pool);
     free(m);
+}
+
+nn_status nn_model_set_threads(nn_model *m, int n)
+{
+    if (!m) return nn_fail(NN_EINVAL, "nn_model_set_threads: NULL model");
+    if (n < 0 || n > NN_POOL_MAX) return nn_fail(NN_EINVAL, "threads=%d is not in [0, %d]", n, NN_POOL_MAX);
+    m->threads = n;
+    return NN_OK;
+}
+
+int nn_model_threads(const nn_model *m) { return m && m->threads ? m->threads : nn_get_threads(); }
+
+nn_status nn_model_sync_pool(nn_model *m)
+{
+    int want = nn_model_threads(m);
+    if (want > NN_POOL_MAX) want = NN_POOL_MAX;
+    if (want != m->pool_threads) {
+        nn_pool_free(m->pool);
+        m->pool = NULL;
+        m->pool_threads = 0;
+        if (want > 1 && !(m->pool = nn_pool_new(want))) return nn_fail_prefix(NN_ENOMEM, "%d threads", want);
+        m->pool_threads = want;
+    }
+    for (int i = 0; i < m->nlayers; i++) m->layers[i].pool = m->pool;
+    return NN_OK;
 }
 
 nn_status nn_model_set_meta(nn_model *m, const char *text)
@@ -343,6 +370,7 @@ nn_status nn_model_forward(nn_model *m, const nn_real *x, int rows, int train, c
     nn_status s = nn_model_build(m);
     if (s != NN_OK) return s;
     if (!x || rows < 1) return nn_fail(NN_ESHAPE, "forward needs at least one row, got %d", rows);
+    if ((s = nn_model_sync_pool(m)) != NN_OK) return s;
     if (rows > m->rows_checked) {
         if ((s = nn_check_memory(m, rows)) != NN_OK) return s;
         m->rows_checked = rows;
@@ -448,8 +476,8 @@ static void keep_output_grad(nn_model *m, int i, const nn_tensor *dy)
 }
 
 /* The chain rule, last layer first: each layer turns dL/d(its output) into dL/d(its input) and adds
- * dL/d(its parameters) into the model's gradient vector. */
-nn_status nn_model_backward(nn_model *m)
+ * dL/d(its parameters) into the model's gradient vector (fresh: writes them). */
+static nn_status backward(nn_model *m, int fresh)
 {
     if (!m->fwd_train || !m->have_dout)
         return nn_fail(NN_EINVAL, "backward needs a training forward pass (train = 1) and a loss or output gradient");
@@ -461,11 +489,17 @@ nn_status nn_model_backward(nn_model *m)
         const nn_tensor *x = layer_input(m, i);          /* what forward gave layer i: (rows, in) */
         nn_tensor *dx = input_grad(m, i);                /* dL/dx: (rows, in); NULL for the model input */
         keep_output_grad(m, i, dy);                      /* dy: (rows, out) */
+        L->grad_fresh = fresh && L->ops->fresh_grad;
+        if (fresh && !L->ops->fresh_grad && L->nparams) memset(L->grad, 0, L->nparams * sizeof(nn_real));
         L->ops->backward(L, x, dy, dx);                  /* dx = dy * dy/dx; grads += dL/d(params) */
+        L->grad_fresh = 0;
         dy = dx;
     }
     return NN_OK;
 }
+
+nn_status nn_model_backward(nn_model *m) { return backward(m, 0); }
+nn_status nn_model_backward_fresh(nn_model *m) { return backward(m, 1); }
 
 const nn_tensor *nn_model_input_grad(const nn_model *m) { return m->keep ? &m->dxin : NULL; }
 

@@ -8,6 +8,7 @@
 #include <unistd.h>
 #include "gemm.h"
 #include "model_internal.h"
+#include "pool.h"
 #include "optim/optim_internal.h"
 
 /* A counter, not a flag: each nn_fit compares it with its value at start, so a request reaches every fit
@@ -25,6 +26,7 @@ void nn_set_threads(int n)
         if (n <= 0) n = (int)sysconf(_SC_NPROCESSORS_ONLN);
         if (n <= 0) n = 1;
     }
+    if (n > NN_POOL_MAX) n = NN_POOL_MAX;
     nn_gemm_set_threads(n);
     threads_set = 1;
 }
@@ -103,21 +105,22 @@ static nn_status gradient(nn_model *m, const nn_real *x, const nn_real *y, int r
     nn_status s = nn_model_forward(m, x, rows, 1, NULL);        /* x: (rows, inputs) -> (rows, outputs) */
     if (s == NN_OK) s = nn_model_loss(m, y, loss, correct);    /* y: (rows); dL/dout: (rows, outputs) */
     if (s != NN_OK) return s;
-    nn_model_zero_grad(m);                                     /* grads: (nparams) */
-    if ((s = nn_model_backward(m)) != NN_OK) return s;         /* grads += dL/dparams */
+    if ((s = nn_model_backward_fresh(m)) != NN_OK) return s;   /* grads = dL/dparams: (nparams) */
     *loss += penalise(m, opt ? opt->l1 : 0, opt ? opt->l2 : 0);
     return NN_OK;
 }
 
 /* The update from the gradient in m->grads; skipped (and NN_ENONFINITE returned) when the loss or a gradient
- * is not finite, so the parameters stay at their last finite values. */
+ * is not finite, so the parameters stay at their last finite values. The gradients are checked inside the
+ * update's own loop (nn_optim_step_checked); clipping before it keeps an Inf or NaN non-finite. */
 static nn_status update(nn_model *m, nn_optim *o, const nn_fit_opts *opt, double l)
 {
     if (!isfinite(l)) return nn_fail(NN_ENONFINITE, "the loss is %g", l);
-    if (!nn_all_finite(m->grads, m->nparams)) return nn_fail(NN_ENONFINITE, "a gradient is not finite (loss %g)", l);
     if (opt && opt->clip_value > 0) nn_clip_grad_value(m->grads, m->nparams, opt->clip_value);
     if (opt && opt->clip_norm > 0) nn_clip_grad_norm(m->grads, m->nparams, opt->clip_norm);
-    return nn_optim_step(o, m->params, m->grads, m->nparams);
+    nn_status s = nn_optim_step_checked(o, m->pool, m->params, m->grads, m->nparams);
+    if (s == NN_ENONFINITE) return nn_fail(NN_ENONFINITE, "a gradient is not finite (loss %g)", l);
+    return s;
 }
 
 static nn_status step(nn_model *m, nn_optim *o, const nn_real *x, const nn_real *y, int rows,

@@ -96,12 +96,12 @@ static void data(nn_real *x, nn_real *y, int rows, int classes)
 
 /* Allocation calls made by `steps` training steps after warming up, alternating full and short batches
  * as the last batch of an epoch does. */
-static long steady_calls(const char *arch, nn_loss loss, const char *opt, int classes)
+static long steady_calls(const char *arch, nn_loss loss, const char *opt, int classes, int threads)
 {
-    /* One OpenBLAS thread: its threaded driver allocates job buffers on some calls (bench/README.md). */
-    nn_set_threads(1);
+    /* The model's own threads (OpenBLAS itself always runs one, whose threaded driver would allocate). */
     nn_model *m = nn_model_from_spec(IN, arch, loss, 3);
     ck_assert_msg(m != NULL, "%s: %s", arch, nn_errmsg());
+    ck_assert_int_eq(nn_model_set_threads(m, threads), NN_OK);
     nn_optim *o = nn_optim_parse(opt);
     ck_assert_ptr_nonnull(o);
     nn_real x[ROWS * IN], y[ROWS];
@@ -154,12 +154,16 @@ START_TEST(train_step_allocates_nothing)
         /* widths that are not multiples of 16, with products too long for a single stack block */
         {"dense:100,relu,dense:100,relu,dense:10", "sgd:lr=0.01,momentum=0.9", NN_LOSS_SOFTMAX_XENT, 10},
         {"dense:300,tanh,dense:37,relu,dense:3", "adam", NN_LOSS_SOFTMAX_XENT, 3},
+        /* products large enough to be split over the model's threads */
+        {"dense:512,relu,dense:512,relu,dense:3", "sgd:lr=0.01,momentum=0.9", NN_LOSS_SOFTMAX_XENT, 3},
     };
-    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        long n = steady_calls(cases[i].arch, cases[i].loss, cases[i].opt, cases[i].classes ? cases[i].classes : 1);
-        ck_assert_msg(n == 0, "%s with %s: %ld allocation calls in 40 steady-state steps", cases[i].arch,
-                      cases[i].opt, n);
-    }
+    for (int threads = 1; threads <= 2; threads++)
+        for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+            long n = steady_calls(cases[i].arch, cases[i].loss, cases[i].opt, cases[i].classes ? cases[i].classes : 1,
+                                  threads);
+            ck_assert_msg(n == 0, "%s with %s on %d threads: %ld allocation calls in 40 steady-state steps",
+                          cases[i].arch, cases[i].opt, threads, n);
+        }
 }
 END_TEST
 
@@ -184,7 +188,7 @@ static int on_batch(int epoch, int batch, int nb, double loss, void *user)
 START_TEST(fit_batches_allocate_nothing)
 {
     arm();
-    nn_set_threads(1);
+    nn_set_threads(2);
     nn_dataset *d = nn_dataset_generate("spirals", 150, 3, 0.1, 1);
     ck_assert_ptr_nonnull(d);
     nn_model *m = nn_model_from_spec(2, "dense:16,relu,dropout:p=0.1,dense:3", NN_LOSS_SOFTMAX_XENT, 1);

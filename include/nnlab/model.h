@@ -76,6 +76,15 @@ NN_API nn_status nn_model_init(nn_model *m, uint64_t seed);
  * Errors: NN_EINVAL for NULL m; as nn_model_build. */
 NN_API nn_status nn_model_fork_noise(nn_model *m, unsigned stream);
 
+/* Threads this model's forward, backward and update run on: n in 1..64, or 0 (the default) to follow the
+ * process-wide nn_set_threads. The model starts or stops its threads at its next forward pass when the
+ * count changed (that forward allocates); model_free joins them. The result of training does not depend
+ * on the count (nnlab splits every product and loop into blocks whose sums do not change with it).
+ * Errors: NN_EINVAL for NULL m or n out of range. */
+NN_API nn_status nn_model_set_threads(nn_model *m, int n);
+/* The thread count the model runs on now (nn_model_set_threads, else nn_get_threads()). */
+NN_API int nn_model_threads(const nn_model *m);
+
 NN_API int nn_model_inputs(const nn_model *m);
 NN_API int nn_model_outputs(const nn_model *m);
 /* Classes the model predicts: its output width, or 2 for a single-output sigmoid-bce model. */

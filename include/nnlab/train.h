@@ -108,17 +108,18 @@ NN_API void nn_request_stop(void);
 /* Process-wide settings. Everything else in the library is per object: two threads may each train their
  * own model with their own optimizer at the same time (the error message is per thread too). Not so these:
  *
- * Threads used by matrix products: OpenBLAS's thread count, one setting for the whole process.
- * n <= 0 takes NNLAB_THREADS from the environment, else the number of cores. The first nn_model_new of
- * the process calls nn_set_threads(0) unless nn_set_threads ran before. Call it before starting threads
- * that use the library: it is not synchronised with products running in other threads.
- * Known limit: products below about 8 million multiply-adds run on one thread whatever n is (splitting
- * them measured slower), and the library does that today by setting OpenBLAS's process-wide count to 1
- * around each such product and back. Models trained concurrently from several threads therefore race on
- * that count: results stay correct, but a large product in one thread may run on one thread while a small
- * one runs in another. Per-model parallelism owned by the library is to replace this toggle. */
+ * The default thread count of models: each model runs its forward, backward and update on its own threads
+ * (started at its first forward, joined by nn_model_free), this many unless nn_model_set_threads gave it
+ * its own count; a model picks up a changed default at its next forward. n <= 0 takes NNLAB_THREADS from
+ * the environment, else the number of cores; at most 64. The first nn_model_new of the process calls
+ * nn_set_threads(0) unless nn_set_threads ran before. It also sets OpenBLAS's own process-wide thread
+ * count to 1 (nnlab cuts large products into blocks, one single-threaded OpenBLAS call per thread, so that
+ * results do not depend on OpenBLAS's threading; a program that calls OpenBLAS itself gets one thread
+ * too). Thread-safety: call it before starting threads that use the library (the count is a plain
+ * variable). Concurrent products from several models are safe: Debian's OpenBLAS 0.3.21 (pthreads build)
+ * serialises its buffer allocation, as OpenBLAS does since 0.3.7 when built with threads. */
 NN_API void nn_set_threads(int n);
-/* The current process-wide thread count for matrix products. */
+/* The process-wide default thread count of models (nn_set_threads). */
 NN_API int nn_get_threads(void);
 
 /* The memory a model may take (bytes), checked before a model is built, loaded or run on a larger batch:

@@ -33,7 +33,7 @@ static const char train_help[] =
     "  --resume MODEL    continue the run saved in MODEL up to --epochs (default: its target), as if it\n"
     "                    had never stopped; saves back to MODEL unless --save is given\n"
     "  --history FILE    write per-epoch CSV: epoch,loss,acc,val_loss,val_acc,lr,seconds\n"
-    "  --threads T       threads for matrix products (default: NNLAB_THREADS or all cores)\n"
+    "  --threads T       threads the model trains on (default: NNLAB_THREADS or all cores)\n"
     "  --quiet           no progress on stderr\n"
     "Ctrl-C stops after the current batch, saves what was trained and exits with status 1.\n"
     "With --resume the run's own settings (--arch, --opt, --batch, ...) may be given again unchanged, so the\n"

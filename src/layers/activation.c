@@ -3,6 +3,7 @@
 #include <string.h>
 #include "layer.h"
 #include "activations/act_internal.h"
+#include "pool.h"
 
 /* Parameters of a learnable layer (learn = 1), K = nn_act_nlearn values per set (APL: its 2S hinge values,
  * S itself is fixed): shared = 1: param[k] = value k; shared = 0: parameter-major, param[k*out + j] = value k
@@ -27,6 +28,38 @@ static nn_real *unit_params(nn_layer *L)
     return P;
 }
 
+/* A fixed activation's loop over contiguous blocks of elements, one per thread. Blocks start at multiples of 64
+ * elements so that every element sits in the same vector lane as in one pass over all of them. */
+#define ACT_PAR_MIN 32768
+typedef struct act_job {
+    const nn_act_record *R;
+    const nn_real *p, *x, *y, *dy;
+    nn_real *out;
+    size_t n;
+} act_job;
+
+static void act_forward_part(void *ctx, int part, int nparts)
+{
+    const act_job *j = ctx;
+    size_t lo, hi;
+    nn_pool_range(j->n, 64, part, nparts, &lo, &hi);
+    if (hi > lo) j->R->forward(j->p, j->x + lo, j->out + lo, hi - lo);
+}
+
+static void act_backward_part(void *ctx, int part, int nparts)
+{
+    const act_job *j = ctx;
+    size_t lo, hi;
+    nn_pool_range(j->n, 64, part, nparts, &lo, &hi);
+    if (hi > lo) j->R->backward(j->p, j->x + lo, j->y + lo, j->dy + lo, j->out + lo, hi - lo);
+}
+
+static void act_run(nn_layer *L, nn_pool_fn fn, act_job *j)
+{
+    if (j->n >= ACT_PAR_MIN) nn_pool_run(L->pool, fn, j);
+    else fn(j, 0, 1);
+}
+
 static nn_status act_forward(nn_layer *L, const nn_tensor *x, int train, nn_rng *rng)
 {
     act_cfg *c = L->cfg;
@@ -42,7 +75,8 @@ static nn_status act_forward(nn_layer *L, const nn_tensor *x, int train, nn_rng 
         return NN_OK;
     }
     if (!c->act.learn) {
-        R->forward(c->act.p, x->data, L->y.data, n);
+        act_job j = {R, c->act.p, x->data, NULL, NULL, L->y.data, n};
+        act_run(L, act_forward_part, &j);
         return NN_OK;
     }
     const nn_real *P = unit_params(L);
@@ -63,7 +97,8 @@ static void act_backward(nn_layer *L, const nn_tensor *x, const nn_tensor *dy, n
         return;
     }
     if (!c->act.learn) {
-        if (dx) R->backward(c->act.p, x->data, L->y.data, dy->data, dx->data, n);
+        act_job j = {R, c->act.p, x->data, L->y.data, dy->data, dx ? dx->data : NULL, n};
+        if (dx) act_run(L, act_backward_part, &j);
         return;
     }
     if (!c->act.shared) {

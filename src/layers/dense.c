@@ -10,20 +10,64 @@ typedef struct dense_cfg {
     nn_init init; /* NN_INIT_AUTO: follow the next activation */
 } dense_cfg;
 
+/* One block of y = x W + b: the bias seeds y's block, so that the product accumulates onto it (beta = 1) while
+ * the block is still in this core's cache. */
+typedef struct dense_fwd {
+    nn_gemm_args g;
+    const nn_real *b;
+} dense_fwd;
+
+static void dense_forward_part(void *ctx, int part, int nparts)
+{
+    const dense_fwd *f = ctx;
+    const nn_gemm_args *g = &f->g;
+    size_t lo, hi, r0 = 0, r1 = (size_t)g->m, c0 = 0, c1 = (size_t)g->n;
+    nn_gemm_range(g, part, nparts, &lo, &hi);
+    if (g->split_rows) r0 = lo, r1 = hi;
+    else c0 = lo, c1 = hi;
+    for (size_t r = r0; r < r1; r++) {
+        nn_real *yr = g->C + r * (size_t)g->ldc;
+        for (size_t j = c0; j < c1; j++) yr[j] = f->b[j];
+    }
+    nn_gemm_block(g, part, nparts);
+}
+
 static nn_status dense_forward(nn_layer *L, const nn_tensor *x, int train, nn_rng *rng)
 {
     (void)train;
     (void)rng;
     const nn_real *W = L->param, *b = L->param + (size_t)L->in * L->out;
-    nn_real *y = L->y.data;
     int rows = x->rows, out = L->out;
-    /* Seeding y with the bias lets the product accumulate onto it (beta = 1): one pass less. */
-    for (int r = 0; r < rows; r++) {
-        nn_real *yr = y + (size_t)r * out;
-        for (int j = 0; j < out; j++) yr[j] = b[j];
-    }
-    nn_gemm(0, 0, rows, out, L->in, 1, x->data, L->in, W, out, 1, y, out);
+    dense_fwd f = {nn_gemm_plan(0, 0, rows, out, L->in, 1, x->data, L->in, W, out, 1, L->y.data, out), b};
+    if (nn_pool_threads(L->pool) > 1 && nn_gemm_splits(&f.g)) nn_pool_run(L->pool, dense_forward_part, &f);
+    else dense_forward_part(&f, 0, 1);
     return NN_OK;
+}
+
+/* dW = x^T dy (in x out) and db = the column sums of dy, both over the same columns in one part when dW is
+ * split by columns; each db[j] sums the rows in order, so its value does not depend on the split. */
+typedef struct dense_bwd {
+    nn_gemm_args g;
+    const nn_real *dy;
+    nn_real *db;
+    int rows, fresh;
+} dense_bwd;
+
+static void dense_grad_part(void *ctx, int part, int nparts)
+{
+    const dense_bwd *d = ctx;
+    int out = d->g.n;
+    size_t lo, hi;
+    nn_gemm_block(&d->g, part, nparts);
+    if (d->g.split_rows) nn_pool_range((size_t)out, 16, part, nparts, &lo, &hi);
+    else nn_gemm_range(&d->g, part, nparts, &lo, &hi);
+    nn_real *db = d->db;
+    if (d->fresh)
+        for (size_t j = lo; j < hi; j++) db[j] = 0;
+    for (int r = 0; r < d->rows; r++) {
+        const nn_real *g = d->dy + (size_t)r * out;
+        for (size_t j = lo; j < hi; j++) db[j] += g[j];
+    }
 }
 
 static void dense_backward(nn_layer *L, const nn_tensor *x, const nn_tensor *dy, nn_tensor *dx)
@@ -31,12 +75,13 @@ static void dense_backward(nn_layer *L, const nn_tensor *x, const nn_tensor *dy,
     int rows = x->rows, in = L->in, out = L->out;
     nn_real *dW = L->grad, *db = L->grad + (size_t)in * out;
     const nn_real *W = L->param;
-    nn_gemm(1, 0, in, out, rows, 1, x->data, in, dy->data, out, 1, dW, out);
-    for (int r = 0; r < rows; r++) {
-        const nn_real *g = dy->data + (size_t)r * out;
-        for (int j = 0; j < out; j++) db[j] += g[j];
-    }
-    if (dx) nn_gemm(0, 1, rows, in, out, 1, dy->data, out, W, out, 0, dx->data, in);
+    /* dW: (in, out) = x^T (in, rows) . dy (rows, out); beta = 0 on a step's first accumulation */
+    dense_bwd d = {nn_gemm_plan(1, 0, in, out, rows, 1, x->data, in, dy->data, out, L->grad_fresh ? 0 : 1, dW, out),
+                   dy->data, db, rows, L->grad_fresh};
+    if (nn_pool_threads(L->pool) > 1 && nn_gemm_splits(&d.g)) nn_pool_run(L->pool, dense_grad_part, &d);
+    else dense_grad_part(&d, 0, 1);
+    /* dx: (rows, in) = dy (rows, out) . W^T (out, in) */
+    if (dx) nn_gemm_pool(L->pool, 0, 1, rows, in, out, 1, dy->data, out, W, out, 0, dx->data, in);
 }
 
 static void dense_init(nn_layer *L, nn_rng *rng, nn_init next)
@@ -62,6 +107,7 @@ static const nn_layer_ops dense_ops = {
     .backward = dense_backward,
     .init = dense_init,
     .format = dense_format,
+    .fresh_grad = 1,
 };
 
 nn_status nn_dense_create(nn_layer *L, const nn_spec *spec)

@@ -28,8 +28,10 @@ static int nslots(const double *h)
 
 static double init(const double *h) { return h[INIT_ACC]; }
 
-static void step(const nn_optim *o, nn_real *restrict p, const nn_real *restrict g, nn_real *restrict s, size_t n)
+static void step(const nn_optim *o, nn_real *restrict p, const nn_real *restrict g, nn_real *restrict s,
+                 size_t stride, size_t n)
 {
+    (void)stride; /* one slot */
     const double *h = o->h;
     /* The decayed rate is one number per step: computed once, in double. */
     nn_real clr = (nn_real)(o->lr / (1 + (double)(o->steps - 1) * h[LR_DECAY]));

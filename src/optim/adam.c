@@ -58,7 +58,7 @@ static inline void adam_loop(nn_real *restrict p, const nn_real *restrict g, nn_
 }
 
 static void adam_step(const nn_optim *o, nn_real *restrict p, const nn_real *restrict g, nn_real *restrict st,
-                      size_t n, int decoupled)
+                      size_t stride, size_t n, int decoupled)
 {
     const double *h = o->h;
     double t = (double)o->steps;
@@ -66,7 +66,7 @@ static void adam_step(const nn_optim *o, nn_real *restrict p, const nn_real *res
     nn_real step_size = (nn_real)(o->lr / bc1), bc2_sqrt = (nn_real)sqrt(bc2);
     nn_real wd = (nn_real)h[WEIGHT_DECAY], shrink = (nn_real)(1 - o->lr * h[WEIGHT_DECAY]);
     nn_real b1 = (nn_real)h[BETA1], b2 = (nn_real)h[BETA2], eps = (nn_real)h[EPS];
-    nn_real *m = st, *v = st + n, *vmax = st + 2 * n;
+    nn_real *m = st, *v = st + stride, *vmax = st + 2 * stride;
     if (h[AMSGRAD] == 0) vmax = NULL;
     if (decoupled && vmax) adam_loop(p, g, m, v, vmax, n, wd, shrink, b1, b2, bc2_sqrt, step_size, eps, 1, 1);
     else if (decoupled) adam_loop(p, g, m, v, NULL, n, wd, shrink, b1, b2, bc2_sqrt, step_size, eps, 1, 0);
@@ -75,15 +75,15 @@ static void adam_step(const nn_optim *o, nn_real *restrict p, const nn_real *res
 }
 
 static void step_adam(const nn_optim *o, nn_real *restrict p, const nn_real *restrict g, nn_real *restrict st,
-                      size_t n)
+                      size_t stride, size_t n)
 {
-    adam_step(o, p, g, st, n, 0);
+    adam_step(o, p, g, st, stride, n, 0);
 }
 
 static void step_adamw(const nn_optim *o, nn_real *restrict p, const nn_real *restrict g, nn_real *restrict st,
-                       size_t n)
+                       size_t stride, size_t n)
 {
-    adam_step(o, p, g, st, n, 1);
+    adam_step(o, p, g, st, stride, n, 1);
 }
 
 const nn_optim_ops nn_optim_adam_ops = {"adam", (int)(sizeof adam_keys / sizeof adam_keys[0]), adam_keys, NULL,

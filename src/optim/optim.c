@@ -3,7 +3,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdatomic.h>
 #include "optim_internal.h"
+#include "pool.h"
 
 #define PI 3.14159265358979323846
 
@@ -217,7 +219,8 @@ static void init_state(nn_optim *o)
     for (size_t i = 0; i < o->len; i++) o->state[i] = v;
 }
 
-nn_status nn_optim_step(nn_optim *o, nn_real *params, const nn_real *grads, size_t n)
+/* Checks the arguments and sizes the state for n parameters (a new size starts it afresh). */
+static nn_status prepare(nn_optim *o, nn_real *params, const nn_real *grads, size_t n)
 {
     if (!o) return nn_fail(NN_EINVAL, "nn_optim_step: NULL optimizer");
     if (n && (!params || !grads)) return nn_fail(NN_EINVAL, "nn_optim_step: NULL parameters or gradients");
@@ -227,8 +230,56 @@ nn_status nn_optim_step(nn_optim *o, nn_real *params, const nn_real *grads, size
         o->steps = 0;
         init_state(o);
     }
+    return NN_OK;
+}
+
+nn_status nn_optim_step(nn_optim *o, nn_real *params, const nn_real *grads, size_t n)
+{
+    nn_status s = prepare(o, params, grads, n);
+    if (s != NN_OK) return s;
     o->steps++;
-    if (n) o->ops->step(o, params, grads, o->state, n);
+    if (n) o->ops->step(o, params, grads, o->state, n, n);
+    return NN_OK;
+}
+
+/* One thread's block of nn_optim_step_checked. Blocks start at multiples of 64 parameters, so that each
+ * value sits in the same vector lane whatever the thread count. */
+typedef struct step_job {
+    nn_optim *o;
+    nn_real *p;
+    const nn_real *g;
+    size_t n;
+    nn_pool_flag bad[NN_POOL_MAX];
+    atomic_int arrived;
+} step_job;
+
+static void step_part(void *ctx, int part, int nparts)
+{
+    step_job *j = ctx;
+    size_t lo, hi;
+    nn_pool_range(j->n, 64, part, nparts, &lo, &hi);
+    j->bad[part].v = !nn_all_finite(j->g + lo, hi - lo);
+    /* Every block's verdict before any update: a skipped step changes nothing. */
+    atomic_fetch_add_explicit(&j->arrived, 1, memory_order_acq_rel);
+    while (atomic_load_explicit(&j->arrived, memory_order_acquire) < nparts) nn_pool_relax();
+    for (int t = 0; t < nparts; t++)
+        if (j->bad[t].v) return;
+    if (hi > lo) j->o->ops->step(j->o, j->p + lo, j->g + lo, j->o->state ? j->o->state + lo : NULL, j->n, hi - lo);
+}
+
+nn_status nn_optim_step_checked(nn_optim *o, nn_pool *pool, nn_real *params, const nn_real *grads, size_t n)
+{
+    nn_status s = prepare(o, params, grads, n);
+    if (s != NN_OK) return s;
+    step_job j = {.o = o, .p = params, .g = grads, .n = n};
+    atomic_init(&j.arrived, 0);
+    o->steps++;
+    nn_pool_run(pool, step_part, &j);
+    for (int t = 0; t < nn_pool_threads(pool); t++)
+        if (j.bad[t].v) {
+            o->steps--;
+            return nn_fail(NN_ENONFINITE, "a gradient is not finite");
+        }
     return NN_OK;
 }
 

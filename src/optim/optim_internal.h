@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include "internal.h"
 #include "realmath.h"
+#include "pool.h"
 
 /* Hyper-parameters live in one array of doubles indexed by slot; slot 0 is always the base lr. */
 #define NN_OPTIM_MAXH 8
@@ -37,10 +38,11 @@ typedef struct nn_optim_ops {
     int (*nslots)(const double *h);
     /* Value the state starts from (Adagrad's initial_accumulator_value); NULL means zero. */
     double (*init)(const double *h);
-    /* One update with o->lr; o->steps already counts this step (1 on the first). state holds
-     * nslots * n reals, slot s at state + s * n. Buffers do not overlap. */
+    /* One update of n parameters with o->lr; o->steps already counts this step (1 on the first). Slot s of
+     * their state starts at state + s * stride (a block of a longer vector: the state of all o->n parameters
+     * is nslots * o->n reals, slot-major). Buffers do not overlap. */
     void (*step)(const nn_optim *o, nn_real *restrict p, const nn_real *restrict g, nn_real *restrict state,
-                 size_t n);
+                 size_t stride, size_t n);
 } nn_optim_ops;
 
 struct nn_optim {
@@ -61,6 +63,12 @@ extern const nn_optim_ops nn_optim_sgd_ops, nn_optim_adagrad_ops, nn_optim_rmspr
 
 /* An optimizer of the given kind from hyper-parameters h (validated); NULL with nn_errmsg() if bad. */
 nn_optim *nn_optim_new(const nn_optim_ops *ops, const double *h);
+
+/* nn_optim_step over the pool's threads, each updating a contiguous block, with the check that every gradient
+ * is finite folded into the same job: each thread checks its block, then all wait for each other, then each
+ * updates its block only if no thread found an Inf or NaN. Then nothing changes (parameters, state, step
+ * count) and NN_ENONFINITE is returned (with a message). The result does not depend on the thread count. */
+nn_status nn_optim_step_checked(nn_optim *o, nn_pool *pool, nn_real *params, const nn_real *grads, size_t n);
 
 /* Tell o how many epochs training lasts, so that a cosine schedule with t_max = 0 anneals over them.
  * nn_fit calls it before the first epoch; epochs <= 0 forgets it. */

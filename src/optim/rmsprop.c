@@ -53,13 +53,14 @@ static inline void rms_loop(nn_real *restrict p, const nn_real *restrict g, nn_r
     }
 }
 
-static void step(const nn_optim *o, nn_real *restrict p, const nn_real *restrict g, nn_real *restrict st, size_t n)
+static void step(const nn_optim *o, nn_real *restrict p, const nn_real *restrict g, nn_real *restrict st,
+                 size_t stride, size_t n)
 {
     const double *h = o->h;
     nn_real lr = (nn_real)o->lr, alpha = (nn_real)h[ALPHA], eps = (nn_real)h[EPS], wd = (nn_real)h[WEIGHT_DECAY],
             mom = (nn_real)h[MOMENTUM];
     int centered = h[CENTERED] != 0, momentum = h[MOMENTUM] > 0;
-    nn_real *v = st, *a = st + n, *b = st + (centered ? 2 : 1) * n;
+    nn_real *v = st, *a = st + stride, *b = st + (centered ? 2 : 1) * stride;
     if (centered && momentum) rms_loop(p, g, v, a, b, n, lr, alpha, eps, wd, mom, 1, 1);
     else if (centered) rms_loop(p, g, v, a, NULL, n, lr, alpha, eps, wd, mom, 1, 0);
     else if (momentum) rms_loop(p, g, v, NULL, b, n, lr, alpha, eps, wd, mom, 0, 1);

@@ -47,8 +47,10 @@ static inline void sgd_loop(nn_real *restrict p, const nn_real *restrict g, nn_r
     }
 }
 
-static void step(const nn_optim *o, nn_real *restrict p, const nn_real *restrict g, nn_real *restrict st, size_t n)
+static void step(const nn_optim *o, nn_real *restrict p, const nn_real *restrict g, nn_real *restrict st,
+                 size_t stride, size_t n)
 {
+    (void)stride; /* one slot */
     const double *h = o->h;
     nn_real lr = (nn_real)o->lr, wd = (nn_real)h[WEIGHT_DECAY], mom = (nn_real)h[MOMENTUM],
             keep = (nn_real)(1 - h[DAMPENING]);
