@@ -10,14 +10,17 @@
 #include <time.h>
 #include <unistd.h>
 #include "nnlab.h"
+#include <strings.h>
 #include "gemm.h"
+#include "pool.h"
 
 static const char usage[] =
     "usage: nnlab-bench [--threads T] [--batch B] [--widths W0,W1,...,WL] [--act SPEC] [--seconds S]\n"
     "       nnlab-bench --suite [--seconds S]     W1, W2, W3 at 1 and 2 threads, as a table\n"
     "       nnlab-bench --quick                   a few short runs (CI: proves the program works)\n"
     "       nnlab-bench --acts [--n N]            ns per element of forward+backward, every activation\n"
-    "One run prints: samples_per_s=N gemm_bound_samples_per_s=M ratio=R peak_rss_kb=K gemm_share=G\n"
+    "One run prints: samples_per_s=N gemm_bound_samples_per_s=M ratio=R products_samples_per_s=P vs_products=V\n"
+    "outside_products=O peak_rss_kb=K gemm_share=G peak_gflops=F bound_core=C cpu=\"...\" core=C\n"
     "(defaults: --threads 1 --batch 256 --widths 784,1024,1024,10 --act relu --seconds 3).\n"
     "Each run is a steady-state training step (forward, softmax cross-entropy, backward, SGD momentum 0.9)\n"
     "on random data, in its own process so that its peak memory is its own.\n";
@@ -32,27 +35,81 @@ typedef struct workload {
 } workload;
 
 typedef struct result {
-    double samples_per_s, bound, ratio, gemm_share, gflops_peak;
+    double samples_per_s, bound, ratio, gemm_share, gflops_peak, products_per_s;
     long rss_kb;
+    char bound_core[32];
 } result;
 
-/* Peak rate of the library's matrix product on a large square problem, GFLOP/s: best of a few reps. */
-static double peak_gflops(int n)
+/* Peak rate of the library's matrix product on a large square problem on `threads` threads (split as a
+ * model splits its products), GFLOP/s: best of a few reps. */
+static double peak_gflops(int n, int threads)
 {
     size_t sz = (size_t)n * n;
     nn_real *a = malloc(sz * sizeof *a), *b = malloc(sz * sizeof *b), *c = malloc(sz * sizeof *c);
-    if (!a || !b || !c) return NAN;
+    nn_pool *pool = threads > 1 ? nn_pool_new(threads) : NULL;
+    if (!a || !b || !c || (threads > 1 && !pool)) return NAN;
     for (size_t i = 0; i < sz; i++) a[i] = (nn_real)((i % 7) - 3) * 0.1f, b[i] = (nn_real)((i % 5) - 2) * 0.1f;
-    nn_gemm(0, 0, n, n, n, 1, a, n, b, n, 0, c, n); /* warm: threads started, pages touched */
+    nn_gemm_pool(pool, 0, 0, n, n, n, 1, a, n, b, n, 0, c, n); /* warm: threads started, pages touched */
     double best = INFINITY;
     for (int r = 0; r < 5; r++) {
         double t0 = nn_seconds();
-        nn_gemm(0, 0, n, n, n, 1, a, n, b, n, 0, c, n);
+        nn_gemm_pool(pool, 0, 0, n, n, n, 1, a, n, b, n, 0, c, n);
         double t = nn_seconds() - t0;
         if (t < best) best = t;
     }
     free(a), free(b), free(c);
+    nn_pool_free(pool);
     return 2.0 * n * (double)n * n / best / 1e9;
+}
+
+/* The same peak under another OpenBLAS core: this program again (--peak) with OPENBLAS_CORETYPE=core, which
+ * OpenBLAS reads only when it loads. NAN if that fails. */
+static double peak_gflops_core(const char *core, int n, int threads)
+{
+    int fd[2];
+    if (pipe(fd)) return NAN;
+    fflush(stdout);
+    pid_t pid = fork();
+    if (pid < 0) return NAN;
+    if (pid == 0) {
+        close(fd[0]);
+        dup2(fd[1], 1);
+        char ns[16], ts[16];
+        snprintf(ns, sizeof ns, "%d", n), snprintf(ts, sizeof ts, "%d", threads);
+        setenv("OPENBLAS_CORETYPE", core, 1);
+        setenv("NNLAB_BLAS_REEXEC", core, 1); /* no restart towards another core */
+        char *args[] = {"nnlab-bench", "--peak", ns, "--threads", ts, NULL};
+        execv("/proc/self/exe", args);
+        _exit(127);
+    }
+    close(fd[1]);
+    char buf[64] = "";
+    ssize_t got = read(fd[0], buf, sizeof buf - 1);
+    close(fd[0]);
+    int st;
+    waitpid(pid, &st, 0);
+    if (got <= 0 || !WIFEXITED(st) || WEXITSTATUS(st)) return NAN;
+    buf[got] = '\0';
+    return strtod(buf, NULL);
+}
+
+/* The bound's rate: the best peak over the OpenBLAS cores this CPU can run (the one loaded now, the AVX2
+ * Haswell kernels, the AVX-512 SkylakeX ones), so that a mis-detected CPU does not lower its own bound. */
+static double best_peak_gflops(int n, int threads, char *core, size_t size)
+{
+    nn_blas_facts f;
+    nn_blas_info(&f);
+    double best = peak_gflops(n, threads);
+    snprintf(core, size, "%s", f.core[0] ? f.core : "none");
+    if (!f.core[0]) return best;
+    const char *others[] = {(f.features & NN_CPU_AVX2) ? "Haswell" : NULL, f.best_core[0] ? f.best_core : NULL};
+    for (int i = 0; i < 2; i++) {
+        if (!others[i] || !strcasecmp(others[i], f.core) || (i == 1 && others[0] && !strcasecmp(others[0], others[1])))
+            continue;
+        double g = peak_gflops_core(others[i], n, threads);
+        if (g > best) best = g, snprintf(core, size, "%s", others[i]);
+    }
+    return best;
 }
 
 /* Floating-point work of one training step: per dense layer X.W, dW = X^T dY and (except the first) dX. */
@@ -73,9 +130,10 @@ static const char *arch_of(const workload *w, char *buf, size_t size)
     return buf;
 }
 
-/* Seconds per step of the step's matrix products alone, same shapes and calls as the dense layers make. */
+/* Seconds per step of the step's matrix products alone, same shapes, calls and threads as the dense layers'. */
 static double gemm_seconds(const workload *w, double budget)
 {
+    nn_pool *pool = w->threads > 1 ? nn_pool_new(w->threads) : NULL;
     int B = w->batch, maxw = 0;
     for (int i = 0; i < w->nw; i++) maxw = w->widths[i] > maxw ? w->widths[i] : maxw;
     size_t big = (size_t)maxw * maxw, act = (size_t)B * maxw;
@@ -87,13 +145,14 @@ static double gemm_seconds(const workload *w, double budget)
     do {
         for (int i = 0; i + 1 < w->nw; i++) {
             int in = w->widths[i], out = w->widths[i + 1];
-            nn_gemm(0, 0, B, out, in, 1, X, in, W, out, 1, Y, out);
-            nn_gemm(1, 0, in, out, B, 1, X, in, D, out, 1, G, out);
-            if (i) nn_gemm(0, 1, B, in, out, 1, D, out, W, out, 0, X, in);
+            nn_gemm_pool(pool, 0, 0, B, out, in, 1, X, in, W, out, 1, Y, out);
+            nn_gemm_pool(pool, 1, 0, in, out, B, 1, X, in, D, out, 0, G, out);
+            if (i) nn_gemm_pool(pool, 0, 1, B, in, out, 1, D, out, W, out, 0, X, in);
         }
         steps++;
     } while ((t = nn_seconds() - t0) < budget);
     free(W), free(G), free(X), free(Y), free(D);
+    nn_pool_free(pool);
     return t / (double)steps;
 }
 
@@ -135,13 +194,15 @@ static int run_workload(const workload *w, result *r)
     getrusage(RUSAGE_SELF, &ru);
     r->rss_kb = ru.ru_maxrss;
     r->samples_per_s = B / step_s;
-    r->gemm_share = gemm_seconds(w, w->seconds / 3) / step_s;
+    double products_s = gemm_seconds(w, w->seconds / 3);
+    r->gemm_share = products_s / step_s;
+    r->products_per_s = B / products_s;
     nn_model_free(m);
     nn_optim_free(o);
     free(x);
     free(y);
     /* Last: the large product's buffers must not count in the step's peak memory. */
-    r->gflops_peak = peak_gflops(w->seconds < 0.5 ? 1024 : 2048);
+    r->gflops_peak = best_peak_gflops(w->seconds < 0.5 ? 1024 : 2048, w->threads, r->bound_core, sizeof r->bound_core);
     r->bound = r->gflops_peak * 1e9 / (step_flops(w) / B);
     r->ratio = r->samples_per_s / r->bound;
     return 0;
@@ -170,11 +231,16 @@ static int run_forked(const workload *w, result *r)
     return n == (ssize_t)sizeof *r && WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -1;
 }
 
+static nn_blas_facts facts; /* the CPU and OpenBLAS core every line names */
+
 static void print_line(const result *r)
 {
-    printf("samples_per_s=%.0f gemm_bound_samples_per_s=%.0f ratio=%.3f peak_rss_kb=%ld gemm_share=%.3f "
-           "peak_gflops=%.1f\n",
-           r->samples_per_s, r->bound, r->ratio, r->rss_kb, r->gemm_share, r->gflops_peak);
+    printf("samples_per_s=%.0f gemm_bound_samples_per_s=%.0f ratio=%.3f products_samples_per_s=%.0f "
+           "vs_products=%.3f outside_products=%.3f peak_rss_kb=%ld gemm_share=%.3f peak_gflops=%.1f bound_core=%s "
+           "cpu=\"%s\" core=%s\n",
+           r->samples_per_s, r->bound, r->ratio, r->products_per_s, r->samples_per_s / r->products_per_s,
+           1 - r->gemm_share, r->rss_kb, r->gemm_share, r->gflops_peak, r->bound_core,
+           facts.cpu[0] ? facts.cpu : "unknown", facts.core[0] ? facts.core : "none");
 }
 
 static int suite(double seconds, int quick)
@@ -184,8 +250,8 @@ static int suite(double seconds, int quick)
         {"W2 64-256-256-10", {64, 256, 256, 10}, 4, 64, 1, "relu", 0},
         {"W3 784-1024-1024-10", {784, 1024, 1024, 10}, 4, 256, 1, "relu", 0},
     };
-    printf("| workload | batch | threads | samples/s | gemm bound | ratio | matrix products / step | peak RSS |\n"
-           "|---|---|---|---|---|---|---|---|\n");
+    printf("| workload | batch | threads | samples/s | products only | gemm bound | %% of bound | %% of products only "
+           "| outside products | peak RSS | CPU | core |\n|---|---|---|---|---|---|---|---|---|---|---|---|\n");
     int rc = 0;
     for (int i = 0; i < 3; i++)
         for (int th = 1; th <= (quick ? 1 : 2); th++) {
@@ -198,10 +264,12 @@ static int suite(double seconds, int quick)
                 rc = 1;
                 continue;
             }
-            char bound[32] = "(overhead-bound)";
-            if (i > 0) snprintf(bound, sizeof bound, "%.0f", r.bound);
-            printf("| %s | %d | %d | %.0f | %s | %.0f%% | %.0f%% | %.1f MB |\n", w.name, w.batch, th, r.samples_per_s,
-                   bound, 100 * r.ratio, 100 * r.gemm_share, r.rss_kb / 1024.0);
+            char bound[48] = "(overhead-bound)";
+            if (i > 0) snprintf(bound, sizeof bound, "%.0f (%s)", r.bound, r.bound_core);
+            printf("| %s | %d | %d | %.0f | %.0f | %s | %.0f%% | %.0f%% | %.0f%% | %.1f MB | %s | %s |\n", w.name,
+                   w.batch, th, r.samples_per_s, r.products_per_s, bound, 100 * r.ratio,
+                   100 * r.samples_per_s / r.products_per_s, 100 * (1 - r.gemm_share), r.rss_kb / 1024.0,
+                   facts.cpu[0] ? facts.cpu : "unknown", facts.core[0] ? facts.core : "none");
             fflush(stdout);
         }
     return rc;
@@ -254,9 +322,14 @@ static int parse_widths(const char *s, workload *w)
 int main(int argc, char **argv)
 {
     if (nn_blas_reexec_best(argv, stderr) != NN_OK) fprintf(stderr, "nnlab-bench: %s\n", nn_errmsg());
-    nn_blas_facts bf;
-    nn_blas_info(&bf);
-    fprintf(stderr, "nnlab-bench: CPU %s, OpenBLAS core %s%s%s\n", bf.cpu[0] ? bf.cpu : "unknown", bf.core,
+    nn_blas_info(&facts);
+    if (argc == 5 && !strcmp(argv[1], "--peak") && !strcmp(argv[3], "--threads")) {
+        /* best_peak_gflops's child under another core: the rate alone */
+        nn_set_threads(1);
+        printf("%.3f\n", peak_gflops(atoi(argv[2]), atoi(argv[4])));
+        return 0;
+    }
+    fprintf(stderr, "nnlab-bench: CPU %s, OpenBLAS core %s%s%s\n", facts.cpu[0] ? facts.cpu : "unknown", facts.core,
             nn_blas_check() != NN_OK ? "; warning: " : "", nn_blas_check() != NN_OK ? nn_errmsg() : "");
     workload w = {"custom", {784, 1024, 1024, 10}, 4, 256, 1, "relu", 3};
     int do_suite = 0, quick = 0, acts = 0;

@@ -17,11 +17,13 @@ import time
 
 def run(widths, batch, threads, seconds):
     # Thread counts are fixed before torch starts its pools: OpenMP and OpenBLAS read these at load time.
-    os.environ["OMP_NUM_THREADS"] = str(threads)
+    # The products (OpenBLAS) get the threads; torch's own intra-op pool stays at one, else each of its
+    # threads would call a multi-threaded OpenBLAS and the comparison would run an oversubscribed PyTorch.
+    os.environ["OMP_NUM_THREADS"] = "1"
     os.environ["OPENBLAS_NUM_THREADS"] = str(threads)
     import torch
 
-    torch.set_num_threads(threads)
+    torch.set_num_threads(1)
     torch.manual_seed(1)
     layers = []
     for i in range(len(widths) - 1):
