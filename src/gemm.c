@@ -1,9 +1,11 @@
 /* gemm.c: matrix products through OpenBLAS's CBLAS, with direct vectorised loops where they beat it or where it would allocate. */
+#include <stdatomic.h>
 #include <string.h>
 #include "gemm.h"
 #include "pool.h"
 #ifndef NNLAB_BLAS_NONE
 #include <cblas.h>
+#include <pthread.h>
 #endif
 
 #ifdef NNLAB_DOUBLE
@@ -244,16 +246,22 @@ void nn_gemm_pool(nn_pool *pool, int ta, int tb, int m, int n, int k, nn_real al
 
 int nn_gemm_splits(const nn_gemm_args *g) { return g->kind != K_TINY && useful_parts(g, 2) == 2; }
 
-static int blas_threads = 1;
+/* Atomic: models made in several threads at once each apply the default (nn_threads_default). */
+static atomic_int pool_threads = 1;
+
+#ifndef NNLAB_BLAS_NONE
+/* nnlab splits products over a model's own threads, each block a one-thread OpenBLAS call: OpenBLAS's own
+ * threads would only compete with them (and its threaded driver allocates per call). */
+static void openblas_one_thread(void) { openblas_set_num_threads(1); }
+#endif
 
 void nn_gemm_set_threads(int n)
 {
-    blas_threads = n;
+    atomic_store(&pool_threads, n);
 #ifndef NNLAB_BLAS_NONE
-    /* nnlab splits products over a model's own threads, each block a one-thread OpenBLAS call: OpenBLAS's
-     * threads would only compete with them. Storing the same value again is harmless. */
-    openblas_set_num_threads(1);
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    pthread_once(&once, openblas_one_thread);
 #endif
 }
 
-int nn_gemm_threads(void) { return blas_threads; }
+int nn_gemm_threads(void) { return atomic_load(&pool_threads); }

@@ -2,6 +2,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include <math.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -14,7 +15,8 @@
 /* A counter, not a flag: each nn_fit compares it with its value at start, so a request reaches every fit
  * running at that moment (compare runs several in threads) and none has to clear it. */
 static volatile sig_atomic_t stop_requests;
-static int threads_set;
+/* Atomic: the first models of several threads may apply the default at the same time. */
+static atomic_int threads_set;
 
 void nn_request_stop(void) { stop_requests = stop_requests + 1; }
 
@@ -28,14 +30,14 @@ void nn_set_threads(int n)
     }
     if (n > NN_POOL_MAX) n = NN_POOL_MAX;
     nn_gemm_set_threads(n);
-    threads_set = 1;
+    atomic_store(&threads_set, 1);
 }
 
 int nn_get_threads(void) { return nn_gemm_threads(); }
 
 void nn_threads_default(void)
 {
-    if (!threads_set) nn_set_threads(0);
+    if (!atomic_load(&threads_set)) nn_set_threads(0);
 }
 
 nn_fit_opts nn_fit_defaults(void)
