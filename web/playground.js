@@ -349,8 +349,13 @@ function onMessage(r, m) {
     r.history.push({ t: m.epoch + m.batch / m.perEpoch, loss: m.loss, accuracy: m.accuracy });
     if (playing && !active().some((q) => q.playing)) { playing = false; $('play').textContent = 'Play'; }
     drawBoundary(r); drawCurves(); showStatus(r); showLayers(r);
-    if (traced && traced.run === r) r.worker.postMessage({ cmd: 'trace', point: traced.point,
-      lr: traceLr() });
+    // the step again for the new parameters; at most a few times a second while playing, as a wide network's
+    // tables take a while to lay out
+    const now = performance.now();
+    if (traced && traced.run === r && (!m.playing || now - (r.tracedAt || 0) > 300)) {
+      r.tracedAt = now;
+      r.worker.postMessage({ cmd: 'trace', point: traced.point, lr: traceLr() });
+    }
   } else if (m.type === 'trace') {
     if (traced && traced.run === r) showTrace(r, m.trace);
   } else if (m.type === 'error') {
