@@ -6,6 +6,16 @@
 
 typedef struct nn_layer nn_layer;
 
+/* A fixed element-wise activation layer that a dense layer runs on each block of its own product while the
+ * block is in cache: in forward the activation after it (x = the product, out = the activation's output),
+ * in backward the activation before it (x and y = the activation's input and output, out = dL/d(its
+ * input) from the block of dL/d(its output) the dense layer just wrote). Set by model.c. */
+typedef struct nn_fused {
+    nn_layer *act; /* NULL: nothing fused */
+    const nn_real *x, *y;
+    nn_real *out;
+} nn_fused;
+
 /* One table of functions per layer kind. A layer's forward and backward live side by side in its file.
  * Parameters and gradients are slices of the model's flat vectors (param, grad), rebound by the model
  * whenever those vectors move. */
@@ -44,6 +54,7 @@ struct nn_layer {
     void *cfg;                 /* kind-specific settings: one plain allocation (freed with free), owned by the layer */
     struct nn_pool *pool;      /* the model's threads for forward and backward (NULL: the calling thread) */
     int grad_fresh;            /* backward writes its parameter gradients instead of adding (ops->fresh_grad) */
+    nn_fused fused;            /* the activation this (dense) layer runs on its blocks in this pass */
 };
 
 /* A constructor fills L (ops, out, nparams, nstate, cfg) for input width L->in from a parsed spec.
@@ -70,6 +81,12 @@ nn_status nn_alpha_dropout_create(nn_layer *L, const nn_spec *spec);
 nn_status nn_batchnorm_create(nn_layer *L, const nn_spec *spec);
 /* The element-wise activation layer (src/layers/activation.c): fixed or learnable parameters. */
 nn_status nn_act_layer_create(nn_layer *L, const nn_act *act);
+/* 1 if L is an activation layer whose pass is one element-wise loop in this mode (not learnable, no
+ * training-mode noise): a neighbouring dense layer may run it (nn_fused). */
+int nn_act_layer_elementwise(const nn_layer *L, int train);
+/* The fused activation's forward (dy NULL) or backward (from dy) on rows r0..r1, columns c0..c1 of
+ * matrices of row length ld. */
+void nn_act_layer_block(const nn_fused *f, const nn_real *dy, size_t r0, size_t r1, size_t c0, size_t c1, size_t ld);
 /* The activation of an activation layer (L->ops->type == NN_LAYER_ACT). */
 const nn_act *nn_act_layer_act(const nn_layer *L);
 

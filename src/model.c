@@ -47,6 +47,7 @@ void nn_model_free(nn_model *m)
     nn_tensor_release(&m->dout);
     nn_tensor_release(&m->g[0]);
     nn_tensor_release(&m->g[1]);
+    nn_tensor_release(&m->g[2]);
     nn_tensor_release(&m->dxin);
     nn_pool_free(m->pool);
     free(m);
@@ -394,9 +395,17 @@ nn_status nn_model_forward(nn_model *m, const nn_real *x, int rows, int train, c
     for (int i = 0; i < m->nlayers; i++) {
         nn_layer *L = &m->layers[i];                                    /* in: (rows, L->in) */
         if ((s = nn_tensor_resize(&L->y, rows, L->out)) != NN_OK) return s; /* (rows, L->out) */
+        /* A dense layer runs the activation after it on each block of its product (one pass less). */
+        nn_layer *A = i + 1 < m->nlayers && L->ops->type == NN_LAYER_DENSE ? &m->layers[i + 1] : NULL;
+        L->fused.act = NULL;
+        if (A && nn_act_layer_elementwise(A, train)) {
+            if ((s = nn_tensor_resize(&A->y, rows, A->out)) != NN_OK) return s;
+            L->fused = (nn_fused){A, L->y.data, NULL, A->y.data};
+        }
         if ((s = L->ops->forward(L, in, train, &m->rng)) != NN_OK)
             return nn_fail_prefix(s, "layer %d (%s)", i + 1, L->ops->kind);
         in = &L->y;
+        if (L->fused.act) in = &m->layers[++i].y;
     }
     m->rows = rows;
     m->fwd_train = train;
@@ -439,32 +448,31 @@ void nn_model_zero_grad(nn_model *m)
 /* What forward gave layer i: the previous layer's output, or the (scaled) model input. (rows, in) */
 static const nn_tensor *layer_input(const nn_model *m, int i) { return i ? &m->layers[i - 1].y : &m->xin; }
 
-/* Where layer i's backward writes dL/d(its input): the two buffers take turns between layers; the model's
- * own input gradient goes to dxin, and only with keep (training does not need it), else NULL. */
-static nn_tensor *input_grad_buffer(nn_model *m, int i)
-{
-    if (i == 0) return m->keep ? &m->dxin : NULL;
-    return &m->g[(m->nlayers - 1 - i) & 1];
-}
-
-/* Grow every buffer backward writes for this batch before the loop starts, so that the loop cannot fail.
+/* Grow the buffers backward writes for this batch before the loop starts, so that the loop cannot fail.
  * Allocates only when the batch or a width exceeds every earlier one. */
 static nn_status backward_buffers(nn_model *m)
 {
     nn_status s;
     for (int i = 0; i < m->nlayers; i++) {
         const nn_layer *L = &m->layers[i];
-        nn_tensor *dx = input_grad_buffer(m, i);
-        if (dx && (s = nn_tensor_resize(dx, m->rows, L->in)) != NN_OK) return s;
+        for (int k = 0; k < 3 && i > 0; k++)
+            if ((s = nn_tensor_resize(&m->g[k], m->rows, L->in)) != NN_OK) return s;
+        if (m->keep && i == 0 && (s = nn_tensor_resize(&m->dxin, m->rows, L->in)) != NN_OK) return s;
         if (m->keep && (s = nn_tensor_resize(&m->kept[i], m->rows, L->out)) != NN_OK) return s;
     }
     return NN_OK;
 }
 
-/* The buffer of input_grad_buffer shaped (rows, in) for layer i; backward_buffers grew it already. */
-static nn_tensor *input_grad(nn_model *m, int i)
+/* Where layer i's backward writes dL/d(its input), shaped (rows, in): one of three buffers that is neither
+ * busy1 nor busy2 (gradients still being read: a dense layer that runs the activation below it writes two
+ * at once); the model's own input gradient goes to dxin, and only with keep (training does not need it),
+ * else NULL. backward_buffers grew them already. */
+static nn_tensor *input_grad(nn_model *m, int i, const nn_tensor *busy1, const nn_tensor *busy2)
 {
-    nn_tensor *dx = input_grad_buffer(m, i);
+    nn_tensor *dx = NULL;
+    if (i == 0) dx = m->keep ? &m->dxin : NULL;
+    for (int k = 0; k < 3 && i > 0 && !dx; k++)
+        if (&m->g[k] != busy1 && &m->g[k] != busy2) dx = &m->g[k];
     if (dx) dx->rows = m->rows, dx->cols = m->layers[i].in;
     return dx;
 }
@@ -487,13 +495,19 @@ static nn_status backward(nn_model *m, int fresh)
     for (int i = m->nlayers - 1; i >= 0; i--) {
         nn_layer *L = &m->layers[i];
         const nn_tensor *x = layer_input(m, i);          /* what forward gave layer i: (rows, in) */
-        nn_tensor *dx = input_grad(m, i);                /* dL/dx: (rows, in); NULL for the model input */
+        nn_tensor *dx = input_grad(m, i, dy, NULL);      /* dL/dx: (rows, in); NULL for the model input */
         keep_output_grad(m, i, dy);                      /* dy: (rows, out) */
         L->grad_fresh = fresh && L->ops->fresh_grad;
         if (fresh && !L->ops->fresh_grad && L->nparams) memset(L->grad, 0, L->nparams * sizeof(nn_real));
+        /* A dense layer runs the backward of the activation before it on each block of its dx. */
+        nn_layer *A = dx && !m->keep && L->ops->type == NN_LAYER_DENSE && i > 0 ? &m->layers[i - 1] : NULL;
+        nn_tensor *adx = A && nn_act_layer_elementwise(A, 1) ? input_grad(m, i - 1, dy, dx) : NULL;
+        L->fused = adx ? (nn_fused){A, layer_input(m, i - 1)->data, A->y.data, adx->data} : (nn_fused){0};
         L->ops->backward(L, x, dy, dx);                  /* dx = dy * dy/dx; grads += dL/d(params) */
         L->grad_fresh = 0;
         dy = dx;
+        if (L->fused.act) dy = adx, i--;                 /* the activation's dx, already written */
+        L->fused.act = NULL;
     }
     return NN_OK;
 }

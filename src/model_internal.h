@@ -19,7 +19,7 @@ struct nn_model {
     nn_tensor xin;           /* view of the current input (the caller's rows, or xown) */
     nn_tensor xown;          /* scaled copy of the input */
     nn_tensor dout;          /* dL/d(model output) */
-    nn_tensor g[2];          /* backward ping-pong buffers */
+    nn_tensor g[3];          /* backward's buffers of dL/d(layer input), taking turns */
     int keep;                /* keep every layer's output gradient */
     nn_tensor *kept;         /* [nlayers] with keep */
     nn_tensor dxin;          /* dL/dx of the input, with keep */

@@ -171,6 +171,24 @@ nn_status nn_act_layer_create(nn_layer *L, const nn_act *act)
     return NN_OK;
 }
 
+int nn_act_layer_elementwise(const nn_layer *L, int train)
+{
+    if (L->ops->type != NN_LAYER_ACT) return 0;
+    const act_cfg *c = L->cfg;
+    return !c->act.learn && !(train && nn_act_record_of(c->act.id)->train_forward);
+}
+
+void nn_act_layer_block(const nn_fused *f, const nn_real *dy, size_t r0, size_t r1, size_t c0, size_t c1, size_t ld)
+{
+    const act_cfg *c = f->act->cfg;
+    const nn_act_record *R = nn_act_record_of(c->act.id);
+    for (size_t r = r0; r < r1 && c1 > c0; r++) {
+        size_t o = r * ld + c0;
+        if (dy) R->backward(c->act.p, f->x + o, f->y + o, dy + o, f->out + o, c1 - c0);
+        else R->forward(c->act.p, f->x + o, f->out + o, c1 - c0);
+    }
+}
+
 const nn_act *nn_act_layer_act(const nn_layer *L)
 {
     const act_cfg *c = L->cfg;

@@ -15,6 +15,7 @@ typedef struct dense_cfg {
 typedef struct dense_fwd {
     nn_gemm_args g;
     const nn_real *b;
+    const nn_fused *act; /* the activation after this layer, run on the block too */
 } dense_fwd;
 
 static void dense_forward_part(void *ctx, int part, int nparts)
@@ -30,6 +31,7 @@ static void dense_forward_part(void *ctx, int part, int nparts)
         for (size_t j = c0; j < c1; j++) yr[j] = f->b[j];
     }
     nn_gemm_block(g, part, nparts);
+    if (f->act->act) nn_act_layer_block(f->act, NULL, r0, r1, c0, c1, (size_t)g->ldc);
 }
 
 static nn_status dense_forward(nn_layer *L, const nn_tensor *x, int train, nn_rng *rng)
@@ -38,7 +40,7 @@ static nn_status dense_forward(nn_layer *L, const nn_tensor *x, int train, nn_rn
     (void)rng;
     const nn_real *W = L->param, *b = L->param + (size_t)L->in * L->out;
     int rows = x->rows, out = L->out;
-    dense_fwd f = {nn_gemm_plan(0, 0, rows, out, L->in, 1, x->data, L->in, W, out, 1, L->y.data, out), b};
+    dense_fwd f = {nn_gemm_plan(0, 0, rows, out, L->in, 1, x->data, L->in, W, out, 1, L->y.data, out), b, &L->fused};
     if (nn_pool_threads(L->pool) > 1 && nn_gemm_splits(&f.g)) nn_pool_run(L->pool, dense_forward_part, &f);
     else dense_forward_part(&f, 0, 1);
     return NN_OK;
@@ -70,6 +72,23 @@ static void dense_grad_part(void *ctx, int part, int nparts)
     }
 }
 
+/* dx = dy W^T block by block, each block then through the backward of the activation before this layer. */
+typedef struct dense_dx {
+    nn_gemm_args g;
+    const nn_fused *act;
+} dense_dx;
+
+static void dense_dx_part(void *ctx, int part, int nparts)
+{
+    const dense_dx *d = ctx;
+    const nn_gemm_args *g = &d->g;
+    size_t lo, hi;
+    nn_gemm_block(g, part, nparts);
+    nn_gemm_range(g, part, nparts, &lo, &hi);
+    if (g->split_rows) nn_act_layer_block(d->act, g->C, lo, hi, 0, (size_t)g->n, (size_t)g->ldc);
+    else nn_act_layer_block(d->act, g->C, 0, (size_t)g->m, lo, hi, (size_t)g->ldc);
+}
+
 static void dense_backward(nn_layer *L, const nn_tensor *x, const nn_tensor *dy, nn_tensor *dx)
 {
     int rows = x->rows, in = L->in, out = L->out;
@@ -81,7 +100,14 @@ static void dense_backward(nn_layer *L, const nn_tensor *x, const nn_tensor *dy,
     if (nn_pool_threads(L->pool) > 1 && nn_gemm_splits(&d.g)) nn_pool_run(L->pool, dense_grad_part, &d);
     else dense_grad_part(&d, 0, 1);
     /* dx: (rows, in) = dy (rows, out) . W^T (out, in) */
-    if (dx) nn_gemm_pool(L->pool, 0, 1, rows, in, out, 1, dy->data, out, W, out, 0, dx->data, in);
+    if (!dx) return;
+    if (!L->fused.act) {
+        nn_gemm_pool(L->pool, 0, 1, rows, in, out, 1, dy->data, out, W, out, 0, dx->data, in);
+        return;
+    }
+    dense_dx j = {nn_gemm_plan(0, 1, rows, in, out, 1, dy->data, out, W, out, 0, dx->data, in), &L->fused};
+    if (nn_pool_threads(L->pool) > 1 && nn_gemm_splits(&j.g)) nn_pool_run(L->pool, dense_dx_part, &j);
+    else dense_dx_part(&j, 0, 1);
 }
 
 static void dense_init(nn_layer *L, nn_rng *rng, nn_init next)
