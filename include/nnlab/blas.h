@@ -32,7 +32,7 @@ typedef struct nn_blas_facts {
     unsigned features;   /* NN_CPU_* bits the CPU and the operating system both support */
     char coretype_env[32]; /* OPENBLAS_CORETYPE as set in the environment, "" if unset */
     int coretype_set;    /* 1 if OPENBLAS_CORETYPE is set (even to ""), 0 if not */
-    int threads;         /* OpenBLAS's thread count (nn_get_threads) */
+    int threads;         /* the threads models train on by default (nn_get_threads); OpenBLAS itself runs one */
 } nn_blas_facts;
 
 /* Fill *out with the facts above. Never fails on a valid pointer; NN_EINVAL for NULL. Thread-safe. */
