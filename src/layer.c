@@ -17,15 +17,22 @@ static const struct {
     {"batchnorm", nn_batchnorm_create},
 };
 
-/* Removes the penalty keys from spec into L->l1 / L->l2, so the kind's constructor sees only its own keys. */
-static nn_status take_penalties(nn_layer *L, nn_spec *spec)
+/* Removes the keys every layer with weights takes (l1=, l2=, init=) from spec into L, so the kind's constructor
+ * sees only its own keys. *given: one of them was there. */
+static nn_status take_weight_keys(nn_layer *L, nn_spec *spec, int *given)
 {
     int k = 0;
     for (int i = 0; i < spec->nkv; i++) {
         double *dst = !strcmp(spec->key[i], "l1") ? &L->l1 : !strcmp(spec->key[i], "l2") ? &L->l2 : NULL;
-        if (!dst) {
+        int init = !strcmp(spec->key[i], "init");
+        if (!dst && !init) {
             spec->key[k] = spec->key[i];
             spec->val[k++] = spec->val[i];
+            continue;
+        }
+        *given = 1;
+        if (init) {
+            if (nn_init_parse(spec->val[i], &L->init) != NN_OK) return nn_fail_prefix(NN_EINVAL, "%s", spec->name);
             continue;
         }
         if (nn_parse_real(spec->name, spec->key[i], spec->val[i], dst) != NN_OK) return NN_EINVAL;
@@ -44,10 +51,11 @@ nn_status nn_layer_create(nn_layer *L, int in, const char *text)
     if (nn_spec_parse(text, &spec) != NN_OK) return NN_EINVAL;
     for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
         if (strcmp(spec.name, kinds[i].name)) continue;
-        if (take_penalties(L, &spec) != NN_OK) return NN_EINVAL;
+        int given = 0;
+        if (take_weight_keys(L, &spec, &given) != NN_OK) return NN_EINVAL;
         nn_status s = kinds[i].create(L, &spec);
-        if (s == NN_OK && L->nweights == 0 && (L->l1 >= 0 || L->l2 >= 0))
-            return nn_fail(NN_EINVAL, "%s: l1/l2 apply to layers with weights (dense, maxout)", spec.name);
+        if (s == NN_OK && L->nweights == 0 && given)
+            return nn_fail(NN_EINVAL, "%s: l1/l2/init apply to layers with weights (dense, maxout)", spec.name);
         return s;
     }
     if (nn_act_lookup(spec.name) >= 0) {
@@ -77,16 +85,17 @@ int nn_layer_format(const nn_layer *L, char *buf, size_t size)
     char tok[NN_SPEC_MAXLEN];
     int n = L->ops->format(L, tok, sizeof tok);
     if (n < 0 || (size_t)n >= sizeof tok) return snprintf(buf, size, "%s", tok);
-    const double pen[2] = {L->l1, L->l2};
-    const char *key[2] = {"l1", "l2"};
-    for (int i = 0; i < 2; i++) {
-        if (pen[i] < 0) continue;
+    const double pen[3] = {0, L->l1, L->l2};
+    const char *key[3] = {"init", "l1", "l2"};
+    for (int i = 0; i < 3; i++) {
+        if (i ? pen[i] < 0 : L->init == NN_INIT_AUTO) continue;
         char sep = strchr(tok, '=') ? ',' : ':';
         size_t len = strlen(tok);
         if (len + 2 >= sizeof tok) break;
         tok[len] = sep;
-        int k = snprintf(tok + len + 1, sizeof tok - len - 1, "%s=", key[i]);
-        if (k > 0 && len + 1 + (size_t)k < sizeof tok) nn_format_double(tok + len + 1 + k, sizeof tok - len - 1 - k, pen[i]);
+        int k = snprintf(tok + len + 1, sizeof tok - len - 1, "%s=%s", key[i], i ? "" : nn_init_name(L->init));
+        if (i && k > 0 && len + 1 + (size_t)k < sizeof tok)
+            nn_format_double(tok + len + 1 + k, sizeof tok - len - 1 - k, pen[i]);
     }
     return snprintf(buf, size, "%s", tok);
 }

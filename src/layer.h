@@ -46,6 +46,7 @@ struct nn_layer {
     size_t nparams, param_off; /* slice of the model's parameter and gradient vectors */
     size_t nweights;           /* the first nweights parameters are weights that L1/L2 penalties apply to */
     double l1, l2;             /* the layer's own penalties (spec keys l1=, l2=); < 0: the fit's global ones */
+    nn_init init;              /* the layer's own initialiser (spec key init=); NN_INIT_AUTO: its kind's default */
     size_t nstate, state_off;  /* slice of the model's non-trainable state vector */
     nn_real *param, *grad, *state;
     nn_tensor y;               /* output of the last forward, owned by the model */
@@ -62,11 +63,11 @@ struct nn_layer {
 typedef nn_status (*nn_layer_ctor)(nn_layer *L, const nn_spec *spec);
 
 /* Builds a layer from a spec token for input width `in`: looks up the layer kinds, then the activations.
- * The keys l1= and l2= (per-layer penalties) are taken here, for any layer kind that has weights. */
+ * The keys l1= and l2= (per-layer penalties) and init= are taken here, for any layer kind that has weights. */
 nn_status nn_layer_create(nn_layer *L, int in, const char *spec);
 /* Grows L->aux to at least bytes (allocates only when it grows); NULL with NN_ENOMEM on failure. */
 void *nn_layer_aux(nn_layer *L, size_t bytes);
-/* The layer's spec token (its kind's format plus its own l1=/l2=), as snprintf returns. */
+/* The layer's spec token (its kind's format plus its own init=, l1=, l2=), as snprintf returns. */
 int nn_layer_format(const nn_layer *L, char *buf, size_t size);
 
 /* Constructors of the layer kinds (src/layers/ *.c). */

@@ -204,6 +204,16 @@ nn_status nn_model_add_maxout(nn_model *m, int units, int k)
     return nn_model_add(m, spec);
 }
 
+nn_status nn_model_set_init(nn_model *m, nn_init init)
+{
+    if (!m) return nn_fail(NN_EINVAL, "nn_model_set_init: NULL model");
+    if ((int)init < 0 || init >= NN_INIT_COUNT) return nn_fail(NN_EINVAL, "nn_model_set_init: unknown initialiser %d", (int)init);
+    if (m->built) return nn_fail(NN_EINVAL, "the initialiser can only be set before the model's first use");
+    for (int i = 0; i < m->nlayers; i++)
+        if (m->layers[i].nweights > 0 && m->layers[i].init == NN_INIT_AUTO) m->layers[i].init = init;
+    return NN_OK;
+}
+
 /* A final softmax under softmax-xent (the Keras habit of softmax + categorical cross-entropy) trains badly:
  * the loss applies softmax itself, so the scores are squashed twice and the gradient nearly vanishes
  * (iris stalls at 0.33). A final log_softmax is redundant. Both are refused with what to write instead. */

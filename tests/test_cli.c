@@ -808,6 +808,22 @@ START_TEST(test_trace_by_hand)
 }
 END_TEST
 
+
+/* --init sets the initialiser of every dense and maxout layer that names none, and a resumed run keeps it. */
+START_TEST(test_init_option)
+{
+    ck_assert_int_eq(run("gradcheck --arch dense:4,tanh,maxout:2:k=2,dense:2:init=zeros --init torch"), 0);
+    ck_assert_ptr_nonnull(strstr(out, "gradcheck dense:4:init=torch,tanh,maxout:2:k=2,init=torch,dense:2:init=zeros "));
+    ck_assert_int_eq(run("train --data %s --arch dense:8,relu,dense:3 --init keras --epochs 2 --quiet --save m.nnl",
+                         spirals), 0);
+    ck_assert_int_eq(run("train --resume m.nnl --data %s --arch dense:8,relu,dense:3 --init keras --epochs 3 --quiet",
+                         spirals), 0);
+    ck_assert_int_eq(run("train --resume m.nnl --data %s --init torch --epochs 4 --quiet", spirals), 2);
+    ck_assert_ptr_nonnull(strstr(err, "nnlab: train: --init differs from the run saved in m.nnl"));
+    ck_assert_int_eq(run("train --data %s --arch dense:3 --init torh", spirals), 2);
+    ck_assert_ptr_nonnull(strstr(err, "nnlab: train: --init: unknown initialiser 'torh'; did you mean 'torch'?"));
+}
+END_TEST
 START_TEST(test_trace_errors)
 {
     write_file(path_in("w8.txt"), "1 2 3 4 5 6 7 8\n");
@@ -853,6 +869,7 @@ static Suite *make_suite(void)
     tcase_add_test(tc, test_gradcheck);
     tcase_add_test(tc, test_trace_by_hand);
     tcase_add_test(tc, test_trace_errors);
+    tcase_add_test(tc, test_init_option);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -1,5 +1,7 @@
 /* test_model.c: dense, maxout and the loss heads: gradient checks, exact values, shape and spec errors. */
+#define _POSIX_C_SOURCE 200809L
 #include <string.h>
+#include <unistd.h>
 #include "testutil.h"
 #include "loss.h"
 
@@ -319,6 +321,104 @@ START_TEST(init_scales)
 }
 END_TEST
 
+/* Every value within +-bound, the largest near it, and their mean square within `margin` (relative) of a uniform's bound^2 / 3. */
+static void check_uniform(const nn_real *v, size_t n, double bound, double margin)
+{
+    double s2 = 0, top = 0;
+    for (size_t i = 0; i < n; i++) {
+        ck_assert_msg(fabs(v[i]) <= bound, "value %zu = %g beyond the bound %g", i, (double)v[i], bound);
+        top = fmax(top, fabs(v[i]));
+        s2 += (double)v[i] * v[i];
+    }
+    /* n draws all below (1 - 30/n) of the bound happen with probability e^-30. */
+    ck_assert_msg(top >= bound * (1 - 30.0 / n), "largest value %g, bound %g", top, bound);
+    /* The mean square of n uniform draws has a relative spread of sqrt(0.8 / n): margins here are >= 5 of those. */
+    ck_assert_msg(fabs(s2 / n / (bound * bound / 3) - 1) < margin, "mean square %g, expected %g", s2 / n,
+                  bound * bound / 3);
+}
+
+/* init=torch is torch.nn.Linear's reset_parameters: W and b ~ U(-1/sqrt(fan_in), 1/sqrt(fan_in)); init=keras is
+ * Dense's glorot_uniform kernel and zero bias. The same for maxout, whose fans are inputs and units. */
+START_TEST(init_frameworks)
+{
+    nn_model *m = nn_model_from_spec(100, "dense:400:init=torch", NN_LOSS_NONE, 5);
+    ck_assert_ptr_nonnull(m);
+    nn_real *p = nn_model_params(m);
+    check_uniform(p, 40000, 0.1, 0.05);
+    check_uniform(p + 40000, 400, 0.1, 0.3);
+    nn_model_free(m);
+    m = nn_model_from_spec(100, "dense:400:init=keras", NN_LOSS_NONE, 5);
+    p = nn_model_params(m);
+    check_uniform(p, 40000, sqrt(6.0 / 500), 0.05);
+    for (int j = 0; j < 400; j++) ck_assert(p[40000 + j] == 0);
+    nn_model_free(m);
+    m = nn_model_from_spec(100, "maxout:100:k=4,init=torch", NN_LOSS_NONE, 5);
+    ck_assert_ptr_nonnull(m);
+    p = nn_model_params(m);
+    check_uniform(p, 40000, 0.1, 0.05);
+    check_uniform(p + 40000, 400, 0.1, 0.3);
+    nn_model_free(m);
+    m = nn_model_from_spec(100, "maxout:100:k=4,init=keras", NN_LOSS_NONE, 5);
+    p = nn_model_params(m);
+    check_uniform(p, 40000, sqrt(6.0 / 200), 0.05);
+    for (int j = 0; j < 400; j++) ck_assert(p[40000 + j] == 0);
+    nn_model_free(m);
+}
+END_TEST
+
+/* nn_model_set_init (the CLI's --init) fills in the layers with weights that name no initialiser; the spec it
+ * leaves behind builds the same model, and survives a model file. */
+START_TEST(set_init_round_trip)
+{
+    const char *arch = "dense:8,relu,dense:4:init=zeros,maxout:3:k=2,batchnorm,dense:2:init=auto";
+    const char *want = "dense:8:init=torch,relu,dense:4:init=zeros,maxout:3:k=2,init=torch,batchnorm,dense:2:init=torch";
+    nn_model *m = nn_model_from_spec(5, arch, NN_LOSS_SOFTMAX_XENT, 9);
+    ck_assert_int_eq(nn_model_set_init(m, NN_INIT_AUTO), NN_OK);
+    char spec[512], back[512];
+    nn_model_spec(m, spec, sizeof spec);
+    ck_assert_str_eq(spec, "dense:8,relu,dense:4:init=zeros,maxout:3:k=2,batchnorm,dense:2");
+    ck_assert_int_eq(nn_model_set_init(m, NN_INIT_TORCH), NN_OK);
+    nn_model_spec(m, spec, sizeof spec);
+    ck_assert_str_eq(spec, want);
+    nn_model *r = nn_model_from_spec(5, spec, NN_LOSS_SOFTMAX_XENT, 9);
+    ck_assert_ptr_nonnull(r);
+    nn_model_spec(r, back, sizeof back);
+    ck_assert_str_eq(back, want);
+    size_t n = nn_model_nparams(m);
+    const nn_real *a = nn_model_params(m), *b = nn_model_params(r);
+    for (size_t i = 0; i < n; i++) ck_assert(a[i] == b[i]);
+    /* Its weights are drawn at the first use: setting it afterwards would change nothing. */
+    ck_assert_int_eq(nn_model_set_init(m, NN_INIT_KERAS), NN_EINVAL);
+    char path[] = "/tmp/nnlab_init_XXXXXX";
+    int fd = mkstemp(path);
+    ck_assert_int_ge(fd, 0);
+    close(fd);
+    ck_assert_int_eq(nn_model_save(m, path), NN_OK);
+    nn_model *l = nn_model_load(path);
+    unlink(path);
+    ck_assert_ptr_nonnull(l);
+    nn_model_spec(l, back, sizeof back);
+    ck_assert_str_eq(back, want);
+    const nn_real *c = nn_model_params(l);
+    for (size_t i = 0; i < n; i++) ck_assert(a[i] == c[i]);
+    nn_model_free(l);
+    nn_model_free(r);
+    nn_model_free(m);
+    nn_init i;
+    ck_assert_int_eq(nn_init_parse("keras", &i), NN_OK);
+    ck_assert_int_eq(i, NN_INIT_KERAS);
+    ck_assert_str_eq(nn_init_name(NN_INIT_TORCH), "torch");
+    ck_assert_int_eq(nn_init_parse("torh", &i), NN_EINVAL);
+    ck_assert_ptr_nonnull(strstr(nn_errmsg(), "did you mean 'torch'?"));
+    m = nn_model_new(3, 1);
+    ck_assert_int_eq(nn_model_add(m, "batchnorm:init=torch"), NN_EINVAL);
+    ck_assert_int_eq(nn_model_add(m, "relu:init=torch"), NN_EINVAL);
+    ck_assert_int_eq(nn_model_add(m, "dense:3:init=torch,foo=1"), NN_EINVAL);
+    ck_assert_ptr_nonnull(strstr(nn_errmsg(), "valid: init, l1, l2"));
+    nn_model_free(m);
+}
+END_TEST
+
 /* Layer kinds and activations are asked of the library, not read from kind strings. */
 START_TEST(layer_types)
 {
@@ -359,6 +459,8 @@ static Suite *model_suite(void)
     tcase_add_test(t, softmax_head_refused);
     tcase_add_test(t, arch_grammar);
     tcase_add_test(t, init_scales);
+    tcase_add_test(t, init_frameworks);
+    tcase_add_test(t, set_init_round_trip);
     suite_add_tcase(s, t);
     return s;
 }

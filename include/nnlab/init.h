@@ -19,10 +19,14 @@ typedef enum nn_init {
     NN_INIT_HE_NORMAL,      /* N(0, 2 / fan_in) */
     NN_INIT_LECUN_NORMAL,   /* N(0, 1 / fan_in) */
     NN_INIT_ZEROS,
+    /* The frameworks' defaults, weight and bias together, for recipes ported from them: */
+    NN_INIT_TORCH, /* torch.nn.Linear: W and b ~ U(-a, a), a = 1 / sqrt(fan_in) (kaiming_uniform, a = sqrt(5)) */
+    NN_INIT_KERAS, /* keras Dense: W ~ glorot_uniform (as XAVIER_UNIFORM), b = 0 */
     NN_INIT_COUNT
 } nn_init;
 
-/* Name of an initialiser ("xavier_uniform", "he_normal", ..., "auto"). */
+/* Name of an initialiser ("xavier_uniform", "he_normal", ..., "torch", "keras", "auto"). Every initialiser but
+ * torch sets the biases to 0. */
 NN_API const char *nn_init_name(nn_init i);
 /* Parse a name (also "glorot_uniform", "glorot_normal", "kaiming_uniform", "kaiming_normal").
  * Errors: NN_EINVAL naming the token and listing the valid names. */

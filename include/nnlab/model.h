@@ -57,6 +57,10 @@ NN_API nn_status nn_model_add_act(nn_model *m, const nn_act *act);
 NN_API nn_status nn_model_add_prelu(nn_model *m, int per_unit);
 /* Maxout: `units` outputs, each the maximum of k affine pieces of the input. */
 NN_API nn_status nn_model_add_maxout(nn_model *m, int units, int k);
+/* The initialiser of every layer with weights (dense, maxout) whose spec names none (no init= or init=auto), e.g.
+ * NN_INIT_TORCH for a recipe ported from PyTorch; its spec then reads init=NAME. NN_INIT_AUTO changes nothing.
+ * Errors: NN_EINVAL after the model's first use (its weights are drawn then) or for an unknown value. */
+NN_API nn_status nn_model_set_init(nn_model *m, nn_init init);
 /* Set the loss head (default NN_LOSS_NONE). Errors: NN_ESHAPE for sigmoid-bce on more than one output;
  * NN_EINVAL for softmax-xent on a model ending in softmax or log_softmax (the loss applies it already; the
  * same check refuses such a model at its first use if the layer was added after the loss). */

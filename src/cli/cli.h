@@ -173,6 +173,8 @@ int cli_parse_int(const char *cmd, const char *opt, const char *s, int lo, int h
 int cli_parse_double(const char *cmd, const char *opt, const char *s, double *out);
 int cli_parse_nonneg(const char *cmd, const char *opt, const char *s, double *out); /* finite and >= 0 */
 int cli_parse_seed(const char *cmd, const char *s, uint64_t *out);
+/* --init NAME: an initialiser name (nn_init_parse); 0, or -1 after "nnlab: CMD: --init: ..." on stderr. */
+int cli_parse_init(const char *cmd, const char *s, nn_init *out);
 /* The data directory cli_bundled_path searches. */
 const char *cli_data_dir(void);
 /* <directory of the running binary>/rel (e.g. "../share/nnlab/data"), when that directory exists: 0 and the

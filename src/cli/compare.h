@@ -26,6 +26,7 @@ typedef struct cmp_settings {
     int probe_init;      /* measure every layer at initialisation too (--lesson) */
     int no_timing;       /* --no-timing: wall times are not recorded (reports equal byte for byte) */
     uint64_t seed0;      /* the first seed (1; CMP_TUNE_SEED0 for tuning tasks) */
+    nn_init init;        /* --init: of every dense and maxout layer that names none (NN_INIT_AUTO) */
     double val, target;
 } cmp_settings;
 

@@ -18,6 +18,8 @@ static const char compare_help[] =
     "  --epochs N          epochs per run (default " CLI_STR(CLI_DEFAULT_EPOCHS) "; suite: per task)\n"
     "  --arch-template S   layers with ACT for the activation and C for the class count\n"
     "                      (default " CMP_DEFAULT_TEMPLATE ")\n"
+    "  --init NAME         initialiser of the template's dense and maxout layers: torch, keras, he_normal, ...\n"
+    "                      (default auto: from the activation that follows)\n"
     "  --opt SPEC          optimizer (default " CLI_DEFAULT_OPT ")\n"
     "  --variants LIST     compare remedies (default activation: relu, or the one --acts gives):\n"
     "                      OPT[+REMEDY...], e.g. \"sgd,adam:lr=1e-3,sgd+batchnorm,sgd+clip-norm=1\";\n"
@@ -45,7 +47,7 @@ static const char compare_help[] =
 
 enum { OPT_DATA = 256, OPT_ACTS, OPT_SEEDS, OPT_EPOCHS, OPT_TEMPLATE, OPT_OPT, OPT_BATCH, OPT_VAL, OPT_TARGET,
        OPT_OUT, OPT_THREADS, OPT_QUIET, OPT_HELP, OPT_VARIANTS, OPT_TUNE, OPT_NO_TUNE, OPT_GRID, OPT_TUNE_SEEDS,
-       OPT_LESSON, OPT_NO_TIMING };
+       OPT_LESSON, OPT_NO_TIMING, OPT_INIT };
 
 static const struct option compare_opts[] = {
     {"data", required_argument, NULL, OPT_DATA},         {"acts", required_argument, NULL, OPT_ACTS},
@@ -58,6 +60,7 @@ static const struct option compare_opts[] = {
     {"tune-lr", no_argument, NULL, OPT_TUNE},           {"no-tune-lr", no_argument, NULL, OPT_NO_TUNE},
     {"lr-grid", required_argument, NULL, OPT_GRID},      {"tune-seeds", required_argument, NULL, OPT_TUNE_SEEDS},
     {"lesson", required_argument, NULL, OPT_LESSON},     {"no-timing", no_argument, NULL, OPT_NO_TIMING},
+    {"init", required_argument, NULL, OPT_INIT},
     CLI_DATA_OPTIONS,                                    {NULL, 0, NULL, 0},
 };
 
@@ -177,6 +180,9 @@ int cmp_parse_args(int argc, char **argv, cmp_settings *o, int *help)
         case OPT_NO_TUNE: o->tune = 0; break;
         case OPT_GRID: o->lr_grid = optarg, o->tune = 1; break;
         case OPT_LESSON: o->lesson = optarg; break;
+        case OPT_INIT:
+            if (cli_parse_init("compare", optarg, &o->init)) return CLI_USAGE;
+            break;
         case OPT_OUT: o->out = optarg; break;
         case OPT_QUIET: cli_quiet = 1; break;
         case OPT_NO_TIMING: o->no_timing = 1; break;

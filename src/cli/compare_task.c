@@ -146,12 +146,15 @@ static int init_row(cmp_task *t, int a, const cmp_settings *o, const char *act, 
         return CLI_USAGE;
     }
     nn_model *m = nn_model_from_spec(d->cols, A->arch, NN_LOSS_SOFTMAX_XENT, 1);
-    if (!m) {
+    if (!m || nn_model_set_init(m, o->init) != NN_OK) {
+        nn_model_free(m);
         cli_error("compare: --arch-template with %s: %s", A->spec, nn_errmsg());
         return CLI_USAGE;
     }
     int out = nn_model_outputs(m), nh = 0, nd = 0;
     for (int i = 0; i < nn_model_nlayers(m); i++) nh += cmp_is_act_layer(m, i), nd += cmp_is_dense_layer(m, i);
+    /* With --init the row's architecture names it in every layer: the runs, reports and results.json show it. */
+    if (o->init != NN_INIT_AUTO) nn_model_spec(m, A->arch, sizeof A->arch);
     nn_model_free(m);
     if (out != d->nclasses) {
         cli_error("compare: --arch-template ends with %d outputs but %s has %d classes (end it with dense:C)", out,

@@ -26,19 +26,21 @@ static const char gradcheck_help[] =
     "  --inputs N      input width (default 4)\n"
     "  --batch B       rows of the random batch (default 8)\n"
     "  --seed S        seed of the model and the batch (default 1)\n"
+    "  --init NAME     initialiser of dense and maxout layers that name none (torch, keras, ...)\n"
     "  --eps E         finite-difference step (default " CLI_STR(DEFAULT_EPS) " in this build)\n"
     "  --tol T         largest relative error that passes (default " CLI_STR(DEFAULT_TOL) " in this build)\n"
     "  --double        insist on double precision: this needs a build with -DNNLAB_DOUBLE=ON\n"
     "Kinks (relu, hardtanh, maxout, ...) closer than eps to a pre-activation make the difference\n"
     "quotient wrong there; a failure on such a net is worth rerunning with another --seed or a smaller --eps.\n";
 
-enum { OPT_ARCH = 256, OPT_LOSS, OPT_INPUTS, OPT_BATCH, OPT_SEED, OPT_EPS, OPT_TOL, OPT_DOUBLE, OPT_HELP };
+enum { OPT_ARCH = 256, OPT_LOSS, OPT_INPUTS, OPT_BATCH, OPT_SEED, OPT_EPS, OPT_TOL, OPT_DOUBLE, OPT_HELP, OPT_INIT };
 static const struct option gc_opts[] = {
     {"arch", required_argument, NULL, OPT_ARCH},     {"loss", required_argument, NULL, OPT_LOSS},
     {"inputs", required_argument, NULL, OPT_INPUTS}, {"batch", required_argument, NULL, OPT_BATCH},
     {"seed", required_argument, NULL, OPT_SEED},     {"eps", required_argument, NULL, OPT_EPS},
     {"tol", required_argument, NULL, OPT_TOL},       {"double", no_argument, NULL, OPT_DOUBLE},
-    {"help", no_argument, NULL, OPT_HELP},           {NULL, 0, NULL, 0},
+    {"help", no_argument, NULL, OPT_HELP},           {"init", required_argument, NULL, OPT_INIT},
+    {NULL, 0, NULL, 0},
 };
 
 int cmd_gradcheck(int argc, char **argv)
@@ -46,6 +48,7 @@ int cmd_gradcheck(int argc, char **argv)
     const char *arch = NULL, *loss_name = NULL;
     int inputs = 4, batch = 8, want_double = 0;
     uint64_t seed = 1;
+    nn_init init = NN_INIT_AUTO;
     double eps = DEFAULT_EPS, tol = DEFAULT_TOL;
     int c;
     opterr = 0;
@@ -57,6 +60,7 @@ int cmd_gradcheck(int argc, char **argv)
         case OPT_INPUTS: bad = cli_parse_int("gradcheck", "inputs", optarg, 1, 100000, &inputs); break;
         case OPT_BATCH: bad = cli_parse_int("gradcheck", "batch", optarg, 1, 100000, &batch); break;
         case OPT_SEED: bad = cli_parse_seed("gradcheck", optarg, &seed); break;
+        case OPT_INIT: bad = cli_parse_init("gradcheck", optarg, &init); break;
         case OPT_EPS: bad = cli_parse_double("gradcheck", "eps", optarg, &eps); break;
         case OPT_TOL: bad = cli_parse_double("gradcheck", "tol", optarg, &tol); break;
         case OPT_DOUBLE: want_double = 1; break;
@@ -87,7 +91,7 @@ int cmd_gradcheck(int argc, char **argv)
     nn_real *x = NULL, *y = NULL;
     double *rel = NULL;
     nn_model *m = nn_model_new(inputs, seed);
-    if (!m || nn_model_add_arch(m, arch) != NN_OK) {
+    if (!m || nn_model_add_arch(m, arch) != NN_OK || nn_model_set_init(m, init) != NN_OK) {
         cli_error("gradcheck: --arch: %s", nn_errmsg());
         goto done;
     }

@@ -20,13 +20,15 @@ static const char trace_help[] =
     "                     the order of the model's parameter vector: layer by layer; a dense layer holds W\n"
     "                     (inputs x outputs, row-major: W[i][j] is the weight from input i to unit j), then b\n"
     "  --seed S           initialise from this seed instead (default 1)\n"
+    "  --init NAME        with --seed: the initialiser of dense and maxout layers that name none (torch, ...)\n"
     "  --lr LR            learning rate of the SGD step (default 0.1)\n"
     "  --format F         text (default) or markdown (tables for course notes)\n"
     "  --digits N         significant digits (default 6)\n";
 
 enum { OPT_ARCH = 256, OPT_SAMPLE, OPT_LABEL, OPT_LOSS, OPT_WEIGHTS, OPT_SEED, OPT_LR, OPT_FORMAT, OPT_DIGITS,
-       OPT_HELP };
+       OPT_HELP, OPT_INIT };
 static const struct option trace_opts[] = {
+    {"init", required_argument, NULL, OPT_INIT},
     {"arch", required_argument, NULL, OPT_ARCH},     {"sample", required_argument, NULL, OPT_SAMPLE},
     {"label", required_argument, NULL, OPT_LABEL},   {"loss", required_argument, NULL, OPT_LOSS},
     {"weights", required_argument, NULL, OPT_WEIGHTS}, {"seed", required_argument, NULL, OPT_SEED},
@@ -422,6 +424,7 @@ int cmd_trace(int argc, char **argv)
     const char *format = "text";
     uint64_t seed = 1;
     double lr = 0.1, yv = 0;
+    nn_init init = NN_INIT_AUTO;
     int c;
     opterr = 0;
     while ((c = getopt_long(argc, argv, ":", trace_opts, NULL)) != -1) {
@@ -433,6 +436,7 @@ int cmd_trace(int argc, char **argv)
         case OPT_LOSS: loss_name = optarg; break;
         case OPT_WEIGHTS: weights = optarg; break;
         case OPT_SEED: bad = cli_parse_seed("trace", optarg, &seed); break;
+        case OPT_INIT: bad = cli_parse_init("trace", optarg, &init); break;
         case OPT_LR: bad = cli_parse_double("trace", "lr", optarg, &lr); break;
         case OPT_FORMAT: format = optarg; break;
         case OPT_DIGITS: bad = cli_parse_int("trace", "digits", optarg, 1, 17, &digits); break;
@@ -460,7 +464,7 @@ int cmd_trace(int argc, char **argv)
     int inputs, rc = CLI_USAGE;
     if (parse_sample(sample, &x, &inputs)) return CLI_USAGE;
     nn_model *m = nn_model_new(inputs, seed);
-    if (!m || nn_model_add_arch(m, arch) != NN_OK) {
+    if (!m || nn_model_add_arch(m, arch) != NN_OK || nn_model_set_init(m, init) != NN_OK) {
         cli_error("trace: --arch: %s", nn_errmsg());
         goto done;
     }

@@ -14,6 +14,8 @@ static const char train_help[] =
     "  --data D          bundled data set name (see 'nnlab datasets'), CSV file or - (standard input)\n"
     CLI_DATA_HELP
     "  --arch SPEC       layers, e.g. dense:64,relu,dense:3 (grammar in docs/cli.md)\n"
+    "  --init NAME       initialiser of every dense and maxout layer whose spec names none: torch\n"
+    "                    (PyTorch nn.Linear), keras (glorot_uniform, zero bias), he_normal, ... (default auto)\n"
     "  --loss L          softmax-xent (default), sigmoid-bce or mse\n"
     "  --opt SPEC        optimizer (default " CLI_DEFAULT_OPT "), e.g. sgd:lr=0.03,momentum=0.9\n"
     "  --schedule SPEC   learning-rate schedule: constant, step:step_size=10,gamma=0.1,\n"
@@ -39,9 +41,9 @@ static const char train_help[] =
     "With --resume the run's own settings (--arch, --opt, --batch, ...) may be given again unchanged, so the\n"
     "same command can be re-run; a run already complete is left as it is. --history appends to its file.\n";
 
-/* OPT_ARCH .. OPT_CLIPV are the settings a run records in its model, which --resume does not let change. */
+/* OPT_ARCH .. OPT_INIT are the settings a run records in its model, which --resume does not let change. */
 enum { OPT_DATA = 256, OPT_EPOCHS, OPT_ARCH, OPT_LOSS, OPT_OPT, OPT_SCHED, OPT_BATCH, OPT_SEED, OPT_VAL,
-       OPT_PATIENCE, OPT_STD, OPT_NOSTD, OPT_L1, OPT_L2, OPT_CLIP, OPT_CLIPV, OPT_SAVE, OPT_HIST, OPT_RESUME, OPT_THREADS,
+       OPT_PATIENCE, OPT_STD, OPT_NOSTD, OPT_L1, OPT_L2, OPT_CLIP, OPT_CLIPV, OPT_INIT, OPT_SAVE, OPT_HIST, OPT_RESUME, OPT_THREADS,
        OPT_QUIET, OPT_HELP, OPT_RESTORE, OPT_NORESTORE };
 
 static const struct option train_opts[] = {
@@ -54,6 +56,7 @@ static const struct option train_opts[] = {
     {"l1", required_argument, NULL, OPT_L1},
     {"l2", required_argument, NULL, OPT_L2},           {"clip-norm", required_argument, NULL, OPT_CLIP},
     {"clip-value", required_argument, NULL, OPT_CLIPV}, {"resume", required_argument, NULL, OPT_RESUME},
+    {"init", required_argument, NULL, OPT_INIT},
     {"save", required_argument, NULL, OPT_SAVE},       {"history", required_argument, NULL, OPT_HIST},
     {"threads", required_argument, NULL, OPT_THREADS}, {"quiet", no_argument, NULL, OPT_QUIET},
     {"help", no_argument, NULL, OPT_HELP},             CLI_DATA_OPTIONS,
@@ -140,6 +143,7 @@ typedef struct run {
     const char *opt;            /* the --opt given, to tell a re-run of the same command from a change */
     uint64_t seed;
     double val, l1, l2, clip_norm, clip_value;
+    nn_init init;               /* --init: of every dense and maxout layer that names none */
     int next_epoch, next_batch; /* where the run continues */
     int rows, cols;
     uint64_t hash; /* of the data's values, to warn when a resume trains on other data */
@@ -162,11 +166,11 @@ static int run_to_meta(const run *r, char *buf, size_t size)
                     "nnlab-train-run=1\ndata=%s\nrows=%d\ncols=%d\ndata_hash=%016llx\nseed=%llu\nval=%.17g\n"
                     "batch=%d\nepochs=%d\npatience=%d\nstandardize=%d\nschedule=%s\nl1=%.17g\nl2=%.17g\n"
                     "clip_norm=%.17g\nclip_value=%.17g\nnext_epoch=%d\nnext_batch=%d\nrestore_best=%d\nstopped=%d\n"
-                    "opt=%s\n",
+                    "opt=%s\ninit=%s\n",
                     r->data, r->rows, r->cols, (unsigned long long)r->hash, (unsigned long long)r->seed, r->val,
                     r->batch, r->epochs, r->patience, r->standardize, r->sched ? r->sched : "", r->l1, r->l2,
                     r->clip_norm, r->clip_value, r->next_epoch, r->next_batch, r->restore_best, r->stopped,
-                    r->opt ? r->opt : "");
+                    r->opt ? r->opt : "", nn_init_name(r->init));
 }
 
 /* Reads the record back; strings point into `text`, which it edits. 0, or -1 if it is not a run record. */
@@ -199,6 +203,7 @@ static int run_from_meta(char *text, run *r)
         else if (!strcmp(line, "restore_best")) r->restore_best = atoi(v);
         else if (!strcmp(line, "stopped")) r->stopped = atoi(v);
         else if (!strcmp(line, "opt")) r->opt = *v ? v : NULL;
+        else if (!strcmp(line, "init") && nn_init_parse(v, &r->init) != NN_OK) return -1;
     }
     return r->data && r->batch > 0 && r->epochs > 0 && r->next_epoch >= 0 && r->next_batch >= 0 ? 0 : -1;
 }
@@ -297,7 +302,7 @@ static int parse_train_args(int argc, char **argv, train_args *a)
     opterr = 0;
     while ((c = getopt_long(argc, argv, ":", train_opts, NULL)) != -1) {
         int bad = 0;
-        if (c >= OPT_ARCH && c <= OPT_CLIPV) a->fixed |= 1u << (c - OPT_ARCH);
+        if (c >= OPT_ARCH && c <= OPT_INIT) a->fixed |= 1u << (c - OPT_ARCH);
         switch (c) {
         case OPT_DATA: R->data = optarg; break;
         case OPT_ARCH: a->arch = optarg; break;
@@ -324,6 +329,7 @@ static int parse_train_args(int argc, char **argv, train_args *a)
         case OPT_L2: bad = cli_parse_nonneg("train", "l2", optarg, &R->l2); break;
         case OPT_CLIP: bad = cli_parse_nonneg("train", "clip-norm", optarg, &R->clip_norm); break;
         case OPT_CLIPV: bad = cli_parse_nonneg("train", "clip-value", optarg, &R->clip_value); break;
+        case OPT_INIT: bad = cli_parse_init("train", optarg, &R->init); break;
         case OPT_SAVE: a->save = optarg; break;
         case OPT_HIST: a->hist_path = optarg; break;
         case OPT_RESUME: a->resume = optarg; break;
@@ -360,7 +366,7 @@ static int parse_train_args(int argc, char **argv, train_args *a)
  * changed. given: the command line's values, R: the record. CLI_OK, or CLI_USAGE naming the first change. */
 static int check_same_run(const train_args *a, const run *g, const run *R, const nn_model *m)
 {
-    for (int c = OPT_ARCH; c <= OPT_CLIPV; c++) {
+    for (int c = OPT_ARCH; c <= OPT_INIT; c++) {
         if (!(a->fixed & (1u << (c - OPT_ARCH)))) continue;
         int same = 1;
         char want[1024], got[1024];
@@ -368,8 +374,8 @@ static int check_same_run(const train_args *a, const run *g, const run *R, const
         case OPT_ARCH: {
             /* Compared as the library spells them, so "dense:3" and "dense:3:init=auto" agree. */
             nn_model *t = nn_model_from_spec(nn_model_inputs(m), a->arch, nn_model_loss_kind(m), 1);
-            same = t && nn_model_spec(t, want, sizeof want) >= 0 && nn_model_spec(m, got, sizeof got) >= 0 &&
-                   !strcmp(want, got);
+            same = t && nn_model_set_init(t, R->init) == NN_OK && nn_model_spec(t, want, sizeof want) >= 0 &&
+                   nn_model_spec(m, got, sizeof got) >= 0 && !strcmp(want, got);
             nn_model_free(t);
             break;
         }
@@ -385,6 +391,7 @@ static int check_same_run(const train_args *a, const run *g, const run *R, const
         case OPT_L2: same = g->l2 == R->l2; break;
         case OPT_CLIP: same = g->clip_norm == R->clip_norm; break;
         case OPT_CLIPV: same = g->clip_value == R->clip_value; break;
+        case OPT_INIT: same = g->init == R->init; break;
         default: break;
         }
         if (!same) {
@@ -461,7 +468,8 @@ static int setup_data(train_args *a, train_state *s)
             fprintf(stderr, "nnlab: train: warning: %s is not the data %s was trained on (%s, %d rows); the "
                             "resumed run will not match an uninterrupted one\n", R->data, a->resume, a->trained_on,
                     R->rows);
-    } else if (!(s->m = nn_model_from_spec(d->cols, a->arch, a->loss, R->seed))) {
+    } else if (!(s->m = nn_model_from_spec(d->cols, a->arch, a->loss, R->seed)) ||
+               nn_model_set_init(s->m, R->init) != NN_OK) {
         cli_error("train: --arch: %s", nn_errmsg());
         return CLI_USAGE;
     }

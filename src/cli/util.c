@@ -133,6 +133,13 @@ int cli_parse_seed(const char *cmd, const char *s, uint64_t *out)
     return 0;
 }
 
+int cli_parse_init(const char *cmd, const char *s, nn_init *out)
+{
+    if (nn_init_parse(s, out) == NN_OK) return 0;
+    cli_error("%s: --init: %s", cmd, nn_errmsg());
+    return -1;
+}
+
 static int is_dir(const char *p)
 {
     struct stat st;

@@ -6,10 +6,6 @@
 #include "gemm.h"
 #include "init_fill.h"
 
-typedef struct dense_cfg {
-    nn_init init; /* NN_INIT_AUTO: follow the next activation */
-} dense_cfg;
-
 /* One block of y = x W + b: the bias seeds y's block, so that the product accumulates onto it (beta = 1) while
  * the block is still in this core's cache. */
 typedef struct dense_fwd {
@@ -112,19 +108,13 @@ static void dense_backward(nn_layer *L, const nn_tensor *x, const nn_tensor *dy,
 
 static void dense_init(nn_layer *L, nn_rng *rng, nn_init next)
 {
-    const dense_cfg *c = L->cfg;
-    nn_init init = c->init != NN_INIT_AUTO ? c->init : next != NN_INIT_AUTO ? next : NN_INIT_XAVIER_UNIFORM;
+    nn_init init = L->init != NN_INIT_AUTO ? L->init : next != NN_INIT_AUTO ? next : NN_INIT_XAVIER_UNIFORM;
     size_t nw = (size_t)L->in * L->out;
-    nn_init_fill(L->param, nw, init, L->in, L->out, rng);
-    for (int j = 0; j < L->out; j++) L->param[nw + j] = 0;
+    nn_init_fill(L->param, nw, L->param + nw, (size_t)L->out, init, L->in, L->out, rng);
 }
 
-static int dense_format(const nn_layer *L, char *buf, size_t size)
-{
-    const dense_cfg *c = L->cfg;
-    if (c->init == NN_INIT_AUTO) return snprintf(buf, size, "dense:%d", L->out);
-    return snprintf(buf, size, "dense:%d:init=%s", L->out, nn_init_name(c->init));
-}
+/* init= is the layer's (nn_layer_format adds it). */
+static int dense_format(const nn_layer *L, char *buf, size_t size) { return snprintf(buf, size, "dense:%d", L->out); }
 
 static const nn_layer_ops dense_ops = {
     .kind = "dense",
@@ -139,21 +129,12 @@ static const nn_layer_ops dense_ops = {
 nn_status nn_dense_create(nn_layer *L, const nn_spec *spec)
 {
     long out;
-    nn_init init = NN_INIT_AUTO;
     if (spec->npos != 1) return nn_fail(NN_EINVAL, "dense: expected dense:UNITS[:init=NAME], got '%s'", spec->text);
     if (nn_parse_int("dense", "units", spec->pos[0], 1, 1L << 24, &out) != NN_OK) return NN_EINVAL;
-    for (int i = 0; i < spec->nkv; i++) {
-        if (strcmp(spec->key[i], "init"))
-            return nn_fail(NN_EINVAL, "dense: unknown parameter '%s' (valid: init)", spec->key[i]);
-        if (nn_init_parse(spec->val[i], &init) != NN_OK) return nn_fail_prefix(NN_EINVAL, "dense");
-    }
-    dense_cfg *c = nn_malloc(sizeof *c);
-    if (!c) return NN_ENOMEM;
-    c->init = init;
+    if (spec->nkv) return nn_fail(NN_EINVAL, "dense: unknown parameter '%s' (valid: init, l1, l2)", spec->key[0]);
     L->ops = &dense_ops;
     L->out = (int)out;
     L->nweights = (size_t)L->in * L->out;
     L->nparams = L->nweights + (size_t)L->out;
-    L->cfg = c;
     return NN_OK;
 }

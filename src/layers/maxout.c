@@ -71,11 +71,11 @@ static void maxout_backward(nn_layer *L, const nn_tensor *x, const nn_tensor *dy
 
 static void maxout_init(nn_layer *L, nn_rng *rng, nn_init next)
 {
-    (void)next; /* maxout is its own non-linearity: Glorot as in the paper's follow-ups */
+    (void)next; /* maxout is its own non-linearity: Glorot as in the paper's follow-ups, unless init= says */
     const maxout_cfg *c = L->cfg;
     size_t width = (size_t)L->out * c->k, nw = (size_t)L->in * width;
-    nn_init_fill(L->param, nw, NN_INIT_XAVIER_UNIFORM, L->in, (int)L->out, rng);
-    for (size_t j = 0; j < width; j++) L->param[nw + j] = 0;
+    nn_init init = L->init != NN_INIT_AUTO ? L->init : NN_INIT_XAVIER_UNIFORM;
+    nn_init_fill(L->param, nw, L->param + nw, width, init, L->in, (int)L->out, rng);
 }
 
 static int maxout_format(const nn_layer *L, char *buf, size_t size)
@@ -96,11 +96,11 @@ static const nn_layer_ops maxout_ops = {
 nn_status nn_maxout_create(nn_layer *L, const nn_spec *spec)
 {
     long units, k = 2;
-    if (spec->npos != 1) return nn_fail(NN_EINVAL, "maxout: expected maxout:UNITS[:k=PIECES], got '%s'", spec->text);
+    if (spec->npos != 1) return nn_fail(NN_EINVAL, "maxout: expected maxout:UNITS[:k=PIECES][,init=NAME], got '%s'", spec->text);
     if (nn_parse_int("maxout", "units", spec->pos[0], 1, 1L << 24, &units) != NN_OK) return NN_EINVAL;
     for (int i = 0; i < spec->nkv; i++) {
         if (strcmp(spec->key[i], "k"))
-            return nn_fail(NN_EINVAL, "maxout: unknown parameter '%s' (valid: k)", spec->key[i]);
+            return nn_fail(NN_EINVAL, "maxout: unknown parameter '%s' (valid: k, init, l1, l2)", spec->key[i]);
         if (nn_parse_int("maxout", "k", spec->val[i], 1, 64, &k) != NN_OK) return NN_EINVAL;
     }
     maxout_cfg *c = nn_malloc(sizeof *c);
