@@ -417,6 +417,40 @@ START_TEST(test_records)
 }
 END_TEST
 
+
+/* The other frameworks' names of a key (the records' aliases) parse to the same function, format back to nnlab's
+ * key, and count as the key when given twice. */
+START_TEST(test_param_aliases)
+{
+    static const char *const same[][2] = {
+        {"leaky_relu:alpha=0.3", "leaky_relu:negative_slope=0.3"},
+        {"thresholded_relu:threshold=0.5", "thresholded_relu:theta=0.5"},
+        {"softshrink:lambd=0.2", "softshrink:lambda=0.2"},
+        {"hardshrink:threshold=0.7", "hardshrink:lambda=0.7"},
+        {"prelu:init=0.1", "prelu:alpha=0.1"},
+        {"srelu:t_left=-1,a_left=0.1,t_right=2,a_right=0.5", "srelu:t_l=-1,a_l=0.1,t_r=2,a_r=0.5"},
+    };
+    int checked = 0;
+    for (size_t i = 0; i < sizeof same / sizeof same[0]; i++) {
+        nn_act a, b;
+        char fa[256], fb[256];
+        ck_assert_msg(nn_act_parse(same[i][0], &a) == NN_OK, "%s: %s", same[i][0], nn_errmsg());
+        ck_assert_int_eq(nn_act_parse(same[i][1], &b), NN_OK);
+        ck_assert_int_eq(a.id, b.id);
+        ck_assert_int_eq(a.np, b.np);
+        for (int k = 0; k < a.np; k++) ck_assert(a.p[k] == b.p[k]);
+        nn_act_format(&a, fa, sizeof fa);
+        nn_act_format(&b, fb, sizeof fb);
+        ck_assert_str_eq(fa, fb);
+        checked++;
+    }
+    ck_assert_int_eq(checked, 6);
+    nn_act a;
+    ck_assert_int_eq(nn_act_parse("leaky_relu:negative_slope=0.2,alpha=0.3", &a), NN_EINVAL);
+    ck_assert_str_eq(nn_errmsg(), "leaky_relu: parameter 'alpha' given twice (it is another name of "
+                                  "'negative_slope')");
+}
+END_TEST
 /* s with '|' escaped as a markdown cell has it. */
 static void md(const char *s, char *out, size_t size)
 {
@@ -459,6 +493,24 @@ START_TEST(test_docs_list_every_record)
             ck_assert_msg(strstr(line, cell), "docs/activations.md: %s's row lacks parameter %s", I->name,
                           I->params[k].name);
         }
+        for (int k = 0; k < I->nparams; k++) {
+            const char *al = I->params[k].aliases;
+            if (!al) continue;
+            /* The alias table: a row "| `NAME` | ..." naming the key and each of its other names. */
+            snprintf(key, sizeof key, "\n| `%s` | ", I->name);
+            const char *arow = strstr(doc, key);
+            ck_assert_msg(arow, "docs/activations.md: no alias row for %s", I->name);
+            const char *aend = strchr(arow + 1, '\n');
+            snprintf(line, sizeof line, "%.*s", (int)(aend ? (size_t)(aend - arow) : strlen(arow)), arow);
+            snprintf(cell, sizeof cell, "`%s`", I->params[k].name);
+            ck_assert_msg(strstr(line, cell), "docs/activations.md: %s's alias row lacks key %s", I->name, cell);
+            for (const char *c = al; *c;) {
+                size_t len = strcspn(c, "|");
+                snprintf(cell, sizeof cell, "`%.*s`", (int)len, c);
+                ck_assert_msg(strstr(line, cell), "docs/activations.md: %s's alias row lacks %s", I->name, cell);
+                c += len + (c[len] == '|');
+            }
+        }
         snprintf(cell, sizeof cell, "(plots/%s.svg)", I->name);
         ck_assert_msg(strstr(doc, cell), "docs/activations.md: no gallery plot for %s", I->name);
     }
@@ -472,6 +524,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_table);
     tcase_add_test(tc, test_records);
     tcase_add_test(tc, test_docs_list_every_record);
+    tcase_add_test(tc, test_param_aliases);
     tcase_add_test(tc, test_values);
     tcase_add_test(tc, test_gradients);
     tcase_add_test(tc, test_gradients_exact);

@@ -92,6 +92,9 @@ typedef struct nn_act_param_info {
     int lo_key;
     nn_act_param_kind kind;
     const char *choices; /* NN_ACT_PARAM_CHOICE: the words, '|'-separated ("none|tanh"); else NULL */
+    /* Other names accepted for this key, '|'-separated, where another framework names it differently (Keras 2's
+     * LeakyReLU alpha for negative_slope, torch's lambd for lambda); NULL if none. Formatting writes `name`. */
+    const char *aliases;
 } nn_act_param_info;
 
 /* What the table knows of one function. */

@@ -10,12 +10,13 @@
  *   DF(NAME) { return f'(x) (y = f(x) is at hand); }
  *   DP(NAME) { learnable only: df/dp[lead + k] into gp[k]; return f'(x); }
  *   NN_ACT_KERNELS(NAME) generates the loops, and the record says the rest.
- * Valid ranges (lo, hi, lo_open, hi_open, lo_key) are data, checked by nn_act_parse: */
-#define ANY -INFINITY, INFINITY, 0, 0, -1, NN_ACT_PARAM_REAL, NULL
-#define ABOVE(v) (v), INFINITY, 1, 0, -1, NN_ACT_PARAM_REAL, NULL    /* > v */
-#define ATLEAST(v) (v), INFINITY, 0, 0, -1, NN_ACT_PARAM_REAL, NULL  /* >= v */
-#define ATLEAST_KEY(k) -INFINITY, INFINITY, 0, 0, (k), NN_ACT_PARAM_REAL, NULL /* >= parameter k */
-#define ABOVE_KEY(k) -INFINITY, INFINITY, 1, 0, (k), NN_ACT_PARAM_REAL, NULL   /* > parameter k */
+ * Valid ranges (lo, hi, lo_open, hi_open, lo_key) are data, checked by nn_act_parse; they are designated, so that a
+ * key's other names can follow them (`.aliases = "alpha"`) and every field left out is 0 or NULL: */
+#define ANY .lo = -INFINITY, .hi = INFINITY, .lo_key = -1
+#define ABOVE(v) .lo = (v), .hi = INFINITY, .lo_open = 1, .lo_key = -1   /* > v */
+#define ATLEAST(v) .lo = (v), .hi = INFINITY, .lo_key = -1               /* >= v */
+#define ATLEAST_KEY(k) .lo = -INFINITY, .hi = INFINITY, .lo_key = (k)    /* >= parameter k */
+#define ABOVE_KEY(k) .lo = -INFINITY, .hi = INFINITY, .lo_open = 1, .lo_key = (k) /* > parameter k */
 
 #if defined(__GNUC__)
 #define NN_UNUSED __attribute__((unused))
@@ -177,7 +178,7 @@ static const nn_act_record relu_record = {
     LOOPS(relu)};
 
 /* ---- leaky_relu -------------------------------------------------------------------------------------- */
-static const nn_act_param_info leaky_relu_params[] = {{"negative_slope", 0.01, "slope for x <= 0", ANY}};
+static const nn_act_param_info leaky_relu_params[] = {{"negative_slope", 0.01, "slope for x <= 0", ANY, .aliases = "alpha"}};
 F(leaky_relu) { return x > 0 ? x : p[0] * x; }
 DF(leaky_relu) { return x > 0 ? (nn_real)1 : p[0]; }
 NN_ACT_KERNELS(leaky_relu)
@@ -198,7 +199,7 @@ static const nn_act_record relu6_record = {
     LOOPS(relu6)};
 
 /* ---- thresholded_relu -------------------------------------------------------------------------------- */
-static const nn_act_param_info thresholded_relu_params[] = {{"theta", 1.0, "threshold (Keras)", ATLEAST(0)}};
+static const nn_act_param_info thresholded_relu_params[] = {{"theta", 1.0, "threshold (Keras)", ATLEAST(0), .aliases = "threshold"}};
 F(thresholded_relu) { return x > p[0] ? x : (nn_real)0; }
 DF(thresholded_relu) { return x > p[0] ? (nn_real)1 : (nn_real)0; }
 NN_ACT_KERNELS(thresholded_relu)
@@ -333,7 +334,7 @@ static const nn_act_record silu_record = {
 /* ---- gelu -------------------------------------------------------------------------------------------- */
 static const nn_act_param_info gelu_params[] = {{"approximate", 0.0,
                                                  "none (0): exact erf form; tanh (1): tanh approximation", 0, 1, 0, 0,
-                                                 -1, NN_ACT_PARAM_CHOICE, "none|tanh"}};
+                                                 -1, NN_ACT_PARAM_CHOICE, "none|tanh", NULL}};
 #define GELU_K0 ((nn_real)0.7978845608028654) /* sqrt(2/pi) */
 #define GELU_K1 ((nn_real)0.044715)
 #define INV_SQRT2 ((nn_real)0.70710678118654752)
@@ -413,7 +414,7 @@ static const nn_act_record tanhshrink_record = {
     LOOPS(tanhshrink)};
 
 /* ---- softshrink -------------------------------------------------------------------------------------- */
-static const nn_act_param_info softshrink_params[] = {{"lambda", 0.5, "half-width of the dead zone", ATLEAST(0)}};
+static const nn_act_param_info softshrink_params[] = {{"lambda", 0.5, "half-width of the dead zone", ATLEAST(0), .aliases = "lambd|threshold"}};
 F(softshrink) { return x > p[0] ? x - p[0] : x < -p[0] ? x + p[0] : (nn_real)0; }
 DF(softshrink) { return x >= -p[0] && x <= p[0] ? (nn_real)0 : (nn_real)1; }
 NN_ACT_KERNELS(softshrink)
@@ -425,7 +426,7 @@ static const nn_act_record softshrink_record = {
     LOOPS(softshrink)};
 
 /* ---- hardshrink -------------------------------------------------------------------------------------- */
-static const nn_act_param_info hardshrink_params[] = {{"lambda", 0.5, "half-width of the dead zone", ATLEAST(0)}};
+static const nn_act_param_info hardshrink_params[] = {{"lambda", 0.5, "half-width of the dead zone", ATLEAST(0), .aliases = "lambd|threshold"}};
 F(hardshrink) { return x >= -p[0] && x <= p[0] ? (nn_real)0 : x; }
 DF(hardshrink) { return x >= -p[0] && x <= p[0] ? (nn_real)0 : (nn_real)1; }
 NN_ACT_KERNELS(hardshrink)
@@ -469,7 +470,7 @@ static const nn_act_record hardswish_record = {
     LOOPS(hardswish)};
 
 /* ---- prelu, learnable -------------------------------------------------------------------------------- */
-static const nn_act_param_info prelu_params[] = {{"alpha", 0.25, "slope for x <= 0 (trained)", ANY}};
+static const nn_act_param_info prelu_params[] = {{"alpha", 0.25, "slope for x <= 0 (trained)", ANY, .aliases = "init"}};
 F(prelu) { return x > 0 ? x : p[0] * x; }
 DF(prelu) { return x > 0 ? (nn_real)1 : p[0]; }
 DP(prelu)
@@ -487,10 +488,10 @@ static const nn_act_record prelu_record = {
     LOOPS(prelu), UNIT_LOOPS(prelu)};
 
 /* ---- srelu, learnable -------------------------------------------------------------------------------- */
-static const nn_act_param_info srelu_params[] = {{"t_l", 0.0, "left threshold", ANY},
-                                                 {"a_l", 0.2, "slope left of t_l", ANY},
-                                                 {"t_r", 1.0, "right threshold", ATLEAST_KEY(0)},
-                                                 {"a_r", 1.0, "slope right of t_r", ANY}};
+static const nn_act_param_info srelu_params[] = {{"t_l", 0.0, "left threshold", ANY, .aliases = "t_left"},
+                                                 {"a_l", 0.2, "slope left of t_l", ANY, .aliases = "a_left"},
+                                                 {"t_r", 1.0, "right threshold", ATLEAST_KEY(0), .aliases = "t_right"},
+                                                 {"a_r", 1.0, "slope right of t_r", ANY, .aliases = "a_right"}};
 /* p = t_l, a_l, t_r, a_r */
 F(srelu) { return x <= p[0] ? p[0] + p[1] * (x - p[0]) : x >= p[2] ? p[2] + p[3] * (x - p[2]) : x; }
 DF(srelu) { return x <= p[0] ? p[1] : x >= p[2] ? p[3] : (nn_real)1; }
@@ -517,7 +518,7 @@ static const nn_act_record srelu_record = {
 /* p[0] = S, then a_s, b_s interleaved: p[2s-1] = a_s, p[2s] = b_s. Distinct b_s defaults keep the hinges
  * from moving in lock-step. */
 static const nn_act_param_info apl_params[] = {
-    {"S", 1, "number of hinges", 1, (NN_ACT_MAXP - 1) / 2, 0, 0, -1, NN_ACT_PARAM_INT, NULL},
+    {"S", 1, "number of hinges", 1, (NN_ACT_MAXP - 1) / 2, 0, 0, -1, NN_ACT_PARAM_INT, NULL, NULL},
     {"a1", 0, "slope of hinge 1", ANY}, {"b1", 0.0, "location of hinge 1", ANY},
     {"a2", 0, "slope of hinge 2", ANY}, {"b2", 0.5, "location of hinge 2", ANY},
     {"a3", 0, "slope of hinge 3", ANY}, {"b3", 1.0, "location of hinge 3", ANY},

@@ -35,7 +35,9 @@ static nn_status unknown_key(const nn_act_info *I, const char *key)
     if (I->nparams == 0 && !I->learnable)
         return nn_fail(NN_EINVAL, "%s: unknown parameter '%s' (%s takes no parameters)", I->name, key, I->name);
     for (int k = 0; k < I->nparams && n < sizeof valid; k++)
-        n += (size_t)snprintf(valid + n, sizeof valid - n, "%s%s", k ? ", " : "", I->params[k].name);
+        n += (size_t)snprintf(valid + n, sizeof valid - n, "%s%s%s%s%s", k ? ", " : "", I->params[k].name,
+                              I->params[k].aliases ? " (or " : "", I->params[k].aliases ? I->params[k].aliases : "",
+                              I->params[k].aliases ? ")" : "");
     if (I->learnable && n < sizeof valid) snprintf(valid + n, sizeof valid - n, "%slearn, shared", n ? ", " : "");
     return nn_fail(NN_EINVAL, "%s: unknown parameter '%s' (valid: %s)", I->name, key, valid);
 }
@@ -59,18 +61,30 @@ static nn_status check_ranges(const nn_act_info *I, const nn_act *a)
     return NN_OK;
 }
 
-/* Index of word in a '|'-separated list, or its index written as a number; -1 if neither. */
-static int choice_index(const char *choices, const char *word)
+/* Index of word in a '|'-separated list; -1 if absent (or the list is NULL). */
+static int word_index(const char *list, const char *word)
 {
     int i = 0;
-    for (const char *c = choices; *c; i++) {
+    for (const char *c = list; c && *c; i++) {
         size_t len = strcspn(c, "|");
-        char num[16];
-        snprintf(num, sizeof num, "%d", i);
-        if ((strlen(word) == len && !strncmp(c, word, len)) || !strcmp(word, num)) return i;
+        if (strlen(word) == len && !strncmp(c, word, len)) return i;
         c += len + (c[len] == '|');
     }
     return -1;
+}
+
+/* Index of word in a '|'-separated list, or its index written as a number; -1 if neither. */
+static int choice_index(const char *choices, const char *word)
+{
+    int w = word_index(choices, word), i = 0;
+    for (const char *c = choices; w < 0 && *c; i++) {
+        char num[16];
+        snprintf(num, sizeof num, "%d", i);
+        if (!strcmp(word, num)) return i;
+        c += strcspn(c, "|");
+        c += *c == '|';
+    }
+    return w;
 }
 
 /* The word for value v of a '|'-separated list, as "%.*s" arguments: any v != 0 is at least the second
@@ -134,8 +148,11 @@ nn_status nn_act_parse(const char *text, nn_act *out)
         else if (I->learnable && !strcmp(key, "shared")) k = NN_ACT_MAXP + 1;
         else
             for (int j = 0; j < I->nparams; j++)
-                if (!strcmp(key, I->params[j].name)) k = j;
+                if (!strcmp(key, I->params[j].name) || word_index(I->params[j].aliases, key) >= 0) k = j;
         if (k < 0) return unknown_key(I, key);
+        const char *canon = k < NN_ACT_MAXP ? I->params[k].name : key;
+        if (seen & (1UL << k) && strcmp(key, canon))
+            return nn_fail(NN_EINVAL, "%s: parameter '%s' given twice (it is another name of '%s')", I->name, key, canon);
         if (seen & (1UL << k)) return nn_fail(NN_EINVAL, "%s: parameter '%s' given twice", I->name, key);
         seen |= 1UL << k;
         long v;

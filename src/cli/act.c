@@ -53,8 +53,13 @@ static void describe(FILE *f, const nn_act_info *in, const nn_act *a)
         double v = a && i < a->np ? (double)a->p[i] : p->def;
         char valid[64];
         valid_values(in, p, valid, sizeof valid);
-        fprintf(f, "  %-10s %s=%.10g  %s%s%s%s\n", i == 0 ? "parameters" : "", p->name, v, p->doc ? p->doc : "",
+        fprintf(f, "  %-10s %s=%.10g  %s%s%s%s", i == 0 ? "parameters" : "", p->name, v, p->doc ? p->doc : "",
                 *valid ? " (" : "", valid, *valid ? ")" : "");
+        if (p->aliases) {
+            fputs("; also named ", f);
+            for (const char *c = p->aliases; *c; c++) fputs(*c == '|' ? ", " : (char[2]){*c, 0}, f);
+        }
+        fputc('\n', f);
     }
     if (in->source && *in->source) fprintf(f, "  source     %s\n", in->source);
 }
