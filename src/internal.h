@@ -48,9 +48,6 @@ typedef struct nn_spec {
 nn_status nn_spec_parse(const char *s, nn_spec *out);
 /* Parse a finite number; errors name `what` (e.g. "elu") and `key`. */
 nn_status nn_parse_real(const char *what, const char *key, const char *val, double *out);
-/* The shortest "%.Pg" of v that reads back to exactly v, as snprintf returns: specs stay readable ("0.1")
- * and exact. */
-int nn_format_double(char *buf, size_t size, double v);
 /* Parse a whole number in [lo, hi]; errors name `what` and `key`. */
 nn_status nn_parse_int(const char *what, const char *key, const char *val, long lo, long hi, long *out);
 

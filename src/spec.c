@@ -52,14 +52,26 @@ nn_status nn_spec_parse(const char *s, nn_spec *out)
     return NN_OK;
 }
 
-int nn_format_double(char *buf, size_t size, double v)
+/* The shortest "%.Pg" (P = 1..maxp) that reads back to exactly v, as a double or (single) as a float. */
+static int shortest(char *buf, size_t size, double v, int maxp, int single)
 {
     char tmp[40];
-    for (int p = 1; p <= 17; p++) {
+    for (int p = 1; p <= maxp; p++) {
         snprintf(tmp, sizeof tmp, "%.*g", p, v);
-        if (strtod(tmp, NULL) == v) break;
+        if (single ? strtof(tmp, NULL) == (float)v : strtod(tmp, NULL) == v) break;
     }
     return snprintf(buf, size, "%s", tmp);
+}
+
+int nn_format_double(char *buf, size_t size, double v) { return shortest(buf, size, v, 17, 0); }
+
+int nn_format_real(char *buf, size_t size, nn_real v)
+{
+#ifdef NNLAB_DOUBLE
+    return shortest(buf, size, v, 17, 0);
+#else
+    return shortest(buf, size, v, 9, 1);
+#endif
 }
 
 nn_status nn_parse_real(const char *what, const char *key, const char *val, double *out)

@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include "testutil.h"
+#include "testjson.h"
 
 /* Tolerance for numbers the CLI prints (9 or 17 significant digits) against double arithmetic here. */
 #ifdef NNLAB_DOUBLE
@@ -809,6 +810,100 @@ START_TEST(test_trace_by_hand)
 END_TEST
 
 
+
+/* --json: one valid document on stdout with the documented keys, the human text on stderr, the same numbers as
+ * the text; regression without any accuracy; class names in eval and predict; errors still on stderr, status 1. */
+START_TEST(test_json_output)
+{
+    ck_assert_int_eq(run("train --data %s --arch dense:16,relu,dense:3 --epochs 3 --save j.nnl --json", spirals), 0);
+    ck_assert_msg(json_valid(out), "train --json is not one JSON document:\n%s", out);
+    ck_assert(json_str_is(out, "command", "train") && json_str_is(out, "model", "j.nnl"));
+    ck_assert(json_str_is(out, "loss", "softmax-xent") && json_str_is(out, "init", "auto"));
+    ck_assert_int_eq((int)json_num(out, "epochs"), 3);
+    ck_assert_int_eq((int)json_num(out, "rows"), 300);
+    ck_assert_int_eq(json_len(out, "history"), 3);
+    ck_assert_int_eq((int)json_num(out, "history[2].epoch"), 3);
+    ck_assert(json_num(out, "history[0].seconds") >= 0 && fabs(json_num(out, "history[0].lr") - 0.01) < 1e-6);
+    ck_assert(!strncmp(json_at(out, "final.val_loss"), "null", 4));
+    ck_assert_ptr_nonnull(strstr(err, "epochs=3 train_loss="));
+    ck_assert_close(json_num(out, "final.loss"), value_of(err, "train_loss"), TOL_PRINT);
+    ck_assert_close(json_num(out, "final.acc"), value_of(err, "train_acc"), TOL_PRINT);
+    double train_loss = json_num(out, "final.loss"), train_acc = json_num(out, "final.acc");
+
+    ck_assert_int_eq(run("eval --model j.nnl --data %s --json", spirals), 0);
+    ck_assert_msg(json_valid(out), "eval --json is not one JSON document:\n%s", out);
+    ck_assert(json_str_is(out, "command", "eval") && json_str_is(out, "labels[2]", "2"));
+    ck_assert_close(json_num(out, "loss"), train_loss, 1e-12);
+    ck_assert_close(json_num(out, "acc"), train_acc, 1e-12);
+    ck_assert_ptr_nonnull(strstr(err, "confusion matrix"));
+    int total = 0, diag = 0;
+    ck_assert_int_eq(json_len(out, "confusion_matrix"), 3);
+    for (int i = 0; i < 3; i++)
+        for (int j = 0; j < 3; j++) {
+            char path[64];
+            snprintf(path, sizeof path, "confusion_matrix[%d][%d]", i, j);
+            int c = (int)json_num(out, path);
+            total += c, diag += i == j ? c : 0;
+        }
+    ck_assert_int_eq(total, 300);
+    ck_assert_close(diag / 300.0, train_acc, 1e-12);
+
+    ck_assert_int_eq(run("predict --model j.nnl --data %s --json -o p.json", spirals), 0);
+    ck_assert_str_eq(out, "");
+    FILE *f = fopen(path_in("p.json"), "r");
+    ck_assert_ptr_nonnull(f);
+    size_t n = fread(out, 1, sizeof out - 1, f);
+    out[n] = '\0';
+    fclose(f);
+    ck_assert_msg(json_valid(out), "predict --json is not one JSON document");
+    ck_assert_int_eq(json_len(out, "predictions"), 300);
+    ck_assert_int_eq(json_len(out, "predictions[299].probabilities"), 3);
+    ck_assert_ptr_nonnull(json_at(out, "predictions[0].label"));
+    ck_assert(!strncmp(json_at(out, "predictions[0].label"), "null", 4));
+    double sum = 0;
+    for (int j = 0; j < 3; j++) {
+        char path[64];
+        snprintf(path, sizeof path, "predictions[7].probabilities[%d]", j);
+        sum += json_num(out, path);
+    }
+    ck_assert_close(sum, 1, 1e-5);
+
+    /* Regression: no accuracy anywhere, predicted values instead of classes. */
+    write_file(path_in("r.csv"), "a,b,y\n1,2,3.5\n2,1,2.25\n3,3,6.1\n0,1,1.2\n");
+    ck_assert_int_eq(run("train --data r.csv --arch dense:4,tanh,dense:1 --loss mse --epochs 2 --save r.nnl --json"), 0);
+    ck_assert(json_valid(out) && json_num(out, "classes") == 0);
+    ck_assert(json_at(out, "final.loss") && !json_at(out, "final.acc") && !json_at(out, "history[1].acc"));
+    ck_assert_ptr_null(strstr(out, "acc"));
+    ck_assert_int_eq(run("eval --model r.nnl --data r.csv --json"), 0);
+    ck_assert(json_valid(out) && json_at(out, "loss") && !json_at(out, "acc") && !json_at(out, "confusion_matrix"));
+    input = path_in("r.csv");
+    ck_assert_int_eq(run("predict --model r.nnl --json"), 0);
+    input = "/dev/null";
+    ck_assert(json_valid(out) && json_at(out, "regression") && !strncmp(json_at(out, "regression"), "true", 4));
+    ck_assert_int_eq(json_len(out, "predictions"), 4);
+    ck_assert_int_eq(json_len(out, "predictions[3].values"), 1);
+    ck_assert_ptr_null(json_at(out, "predictions[0].probabilities"));
+
+    /* Class names reach eval's labels and predict's rows. */
+    write_file(path_in("s.csv"), "a,b,name\n1,2,cat\n2,1,dog\n3,3,cat\n0,1,dog\n");
+    ck_assert_int_eq(run("train --data s.csv --arch dense:2 --epochs 2 --save s.nnl --json --quiet"), 0);
+    ck_assert(json_str_is(out, "class_names[1]", "dog"));
+    ck_assert_int_eq(run("eval --model s.nnl --data s.csv --json"), 0);
+    ck_assert(json_str_is(out, "labels[0]", "cat") && json_str_is(out, "labels[1]", "dog"));
+    ck_assert_int_eq(run("predict --model s.nnl --data s.csv --json"), 0);
+    const char *label = json_at(out, "predictions[0].label");
+    ck_assert(json_str_is(out, "predictions[0].label", "cat") || json_str_is(out, "predictions[0].label", "dog"));
+    ck_assert_ptr_nonnull(label);
+
+    /* Errors: nothing on stdout, the message on stderr, the usual status. */
+    ck_assert_int_eq(run("eval --model nope.nnl --data %s --json", spirals), 1);
+    ck_assert_str_eq(out, "");
+    ck_assert_ptr_nonnull(strstr(err, "nnlab: eval: nope.nnl"));
+    ck_assert_int_eq(run("train --data %s --arch dense:3 --json --history -", spirals), 2);
+    ck_assert_str_eq(out, "");
+    ck_assert_ptr_nonnull(strstr(err, "nnlab: train: --json and --history - both write standard output"));
+}
+END_TEST
 /* --init sets the initialiser of every dense and maxout layer that names none, and a resumed run keeps it. */
 START_TEST(test_init_option)
 {
@@ -870,6 +965,7 @@ static Suite *make_suite(void)
     tcase_add_test(tc, test_trace_by_hand);
     tcase_add_test(tc, test_trace_errors);
     tcase_add_test(tc, test_init_option);
+    tcase_add_test(tc, test_json_output);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include "testutil.h"
+#include "testjson.h"
 
 static char tmp[256];         /* scratch directory of the test case */
 static char out[1 << 18];     /* stdout of the last run */
@@ -98,94 +99,6 @@ static void teardown(void)
     if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", tmp);
     free(file_buf);
     file_buf = NULL;
-}
-
-/* ---- a strict little JSON checker: 1 if s is one valid JSON value (RFC 8259) and nothing else */
-
-static const char *js_ws(const char *s)
-{
-    while (*s == ' ' || *s == '\n' || *s == '\r' || *s == '\t') s++;
-    return s;
-}
-
-static const char *js_value(const char *s, int depth);
-
-static const char *js_string(const char *s)
-{
-    if (*s++ != '"') return NULL;
-    while (*s && *s != '"') {
-        if ((unsigned char)*s < 0x20) return NULL;
-        if (*s == '\\') {
-            s++;
-            if (*s == 'u') {
-                for (int i = 1; i <= 4; i++)
-                    if (!strchr("0123456789abcdefABCDEF", s[i]) || !s[i]) return NULL;
-                s += 4;
-            } else if (!*s || !strchr("\"\\/bfnrt", *s)) {
-                return NULL;
-            }
-        }
-        s++;
-    }
-    return *s == '"' ? s + 1 : NULL;
-}
-
-static const char *js_number(const char *s)
-{
-    if (*s == '-') s++;
-    if (*s == '0') s++;
-    else if (*s >= '1' && *s <= '9') while (*s >= '0' && *s <= '9') s++;
-    else return NULL;
-    if (*s == '.') {
-        s++;
-        if (!(*s >= '0' && *s <= '9')) return NULL;
-        while (*s >= '0' && *s <= '9') s++;
-    }
-    if (*s == 'e' || *s == 'E') {
-        s++;
-        if (*s == '+' || *s == '-') s++;
-        if (!(*s >= '0' && *s <= '9')) return NULL;
-        while (*s >= '0' && *s <= '9') s++;
-    }
-    return s;
-}
-
-static const char *js_value(const char *s, int depth)
-{
-    if (depth > 64) return NULL;
-    s = js_ws(s);
-    if (*s == '{' || *s == '[') {
-        char close = *s == '{' ? '}' : ']';
-        s = js_ws(s + 1);
-        if (*s == close) return s + 1;
-        for (;;) {
-            if (close == '}') {
-                s = js_string(js_ws(s));
-                if (!s) return NULL;
-                s = js_ws(s);
-                if (*s++ != ':') return NULL;
-            }
-            s = js_value(s, depth + 1);
-            if (!s) return NULL;
-            s = js_ws(s);
-            if (*s == ',') {
-                s++;
-                continue;
-            }
-            return *s == close ? s + 1 : NULL;
-        }
-    }
-    if (*s == '"') return js_string(s);
-    if (!strncmp(s, "true", 4)) return s + 4;
-    if (!strncmp(s, "false", 5)) return s + 5;
-    if (!strncmp(s, "null", 4)) return s + 4;
-    return js_number(s);
-}
-
-static int json_valid(const char *s)
-{
-    const char *e = js_value(s, 0);
-    return e && *js_ws(e) == '\0';
 }
 
 /* The table row of an activation: a line of stdout that starts with its name and a space. */

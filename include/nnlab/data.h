@@ -84,6 +84,11 @@ NN_API nn_dataset *nn_dataset_load_csv(const char *path, int header);
 NN_API nn_status nn_dataset_save_csv(const nn_dataset *d, const char *path, const char *comment);
 /* As nn_dataset_save_csv, to an open stream (e.g. stdout), flushed; nothing is written on NN_EINVAL. */
 NN_API nn_status nn_dataset_write_csv(const nn_dataset *d, FILE *f, const char *comment);
+/* The shortest text of v ("%.Pg") that reads back to exactly v, as a double (nn_format_double) or as an
+ * nn_real (nn_format_real: 0.1f is "0.1", not "0.10000000149011612"); as snprintf returns.
+ * Spec strings and the CLI's JSON output write numbers this way: readable and exact. */
+NN_API int nn_format_double(char *buf, size_t size, double v);
+NN_API int nn_format_real(char *buf, size_t size, nn_real v);
 
 /* Seeded shuffle and split: *test gets round(test_fraction * rows) rows, *train the rest (both owned by the
  * caller; a fraction of 0 gives *test = NULL). Errors: NN_EINVAL unless 0 <= test_fraction < 1 and the

@@ -188,8 +188,8 @@ int cli_exe_relative_dir(const char *rel, char *buf, size_t size);
 int cli_diagnose_run(int diverged, double best_acc, double final_acc, int classes, const char *hint, char *buf,
                      size_t size);
 /* Every score the CLI prints goes through here, so that train and eval of the same model on the same rows
- * print identical strings: "<prefix>loss=L" and, when classify, " <prefix>acc=A". */
-void cli_print_scores(const char *prefix, double loss, double acc, int classify);
+ * print identical strings: "<prefix>loss=L" and, when classify, " <prefix>acc=A", on f. */
+void cli_print_scores(FILE *f, const char *prefix, double loss, double acc, int classify);
 /* 1 if accuracy means something for model m on data d (class labels, and not a one-output mse regression). */
 int cli_scores_accuracy(const nn_model *m, const nn_dataset *d);
 /* Load --model `path` for subcommand cmd: CLI_OK, or CLI_USAGE (no path) / CLI_ERR after printing why. */
@@ -197,6 +197,17 @@ int cli_load_model(const char *cmd, const char *path, nn_model **m);
 /* Warns on stderr when the per-feature standard deviations std[cols] of data (as nn_dataset_fit_standardize
  * gives them) differ by more than 100x while the inputs are not standardised; hint: the remedy. 1 if it warned. */
 int cli_warn_scales(const char *cmd, const char *data, const nn_real *std, int cols, const char *hint);
+
+/* The JSON writer (src/cli/json.c). js_str: a string, escaped (NULL: null); js_num: a double, js_real: an nn_real,
+ * each as the shortest text that reads back to it exactly, null when not finite (JSON has no NaN or infinity);
+ * js_array: n doubles; js_key: sep (e.g. ", "), then "key": . */
+void js_str(FILE *f, const char *s);
+void js_num(FILE *f, double v);
+void js_real(FILE *f, nn_real v);
+void js_array(FILE *f, const double *v, int n);
+void js_key(FILE *f, const char *sep, const char *key);
+/* A classifier's k classes as a JSON array of strings: names (NULL: the ids as text, "0", "1", ...). */
+void js_labels(FILE *f, int k, const char *const *names);
 /* Ends a live progress line (call after nn_fit before printing results). */
 void cli_progress_end(void);
 

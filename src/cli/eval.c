@@ -1,35 +1,72 @@
 /* eval.c: nnlab eval: score a saved model on a data set and print its confusion matrix. */
 #include <getopt.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include "cli.h"
 
-enum { OPT_MODEL = 256, OPT_DATA, OPT_HELP };
+enum { OPT_MODEL = 256, OPT_DATA, OPT_HELP, OPT_JSON };
 
 static const char eval_help[] =
-    "usage: nnlab eval --model MODEL --data D [--label-col C] [--drop-cols A,B] [--delimiter D]\n"
+    "usage: nnlab eval --model MODEL --data D [--json] [--label-col C] [--drop-cols A,B] [--delimiter D]\n"
     "Score a saved model on a data set (bundled name, CSV file or - for standard input). Labels are read as\n"
     "the classes the model was trained on (by name when its data had class names).\n"
     "Prints 'loss=... acc=... rows=N', then the confusion matrix (rows: true class, columns: predicted),\n"
     "headed by the class names when the model has them.\n"
+    "  --json            print one JSON document on stdout instead (schema in docs/cli.md), the text on stderr\n"
     CLI_DATA_HELP;
 
 static const struct option eval_opts[] = {
     {"model", required_argument, NULL, OPT_MODEL}, {"data", required_argument, NULL, OPT_DATA},
     {"help", no_argument, NULL, OPT_HELP},         CLI_DATA_OPTIONS,
+    {"json", no_argument, NULL, OPT_JSON},
     {NULL, 0, NULL, 0},
 };
+
+/* --json: the scores (and for a classifier the confusion matrix, k x k, rows the true class) as one document on
+ * standard output (schema in docs/cli.md#json-output). acc is NaN and k 0 for regression: no accuracy at all. */
+static void write_eval_json(const char *model, const char *data, int rows, double loss, double acc, int k,
+                            const char *const *names, const int *cm)
+{
+    FILE *f = stdout;
+    fputs("{\"command\": \"eval\"", f);
+    js_key(f, ", ", "nnlab");
+    js_str(f, NNLAB_VERSION_STRING);
+    js_key(f, ", ", "model");
+    js_str(f, model);
+    js_key(f, ", ", "data");
+    js_str(f, data);
+    fprintf(f, ", \"rows\": %d", rows);
+    js_key(f, ", ", "loss");
+    js_num(f, loss);
+    if (k > 0) {
+        js_key(f, ", ", "acc");
+        js_num(f, acc);
+        js_key(f, ",\n ", "labels");
+        js_labels(f, k, names);
+        fputs(",\n \"confusion_matrix\": [", f);
+        for (int i = 0; i < k; i++) {
+            fputs(i ? ",\n  [" : "\n  [", f);
+            for (int j = 0; j < k; j++) fprintf(f, "%s%d", j ? ", " : "", cm[i * k + j]);
+            fputc(']', f);
+        }
+        fputc(']', f);
+    }
+    fputs("}\n", f);
+    fflush(f);
+}
 
 int cmd_eval(int argc, char **argv)
 {
     const char *model = NULL, *data = NULL;
-    int c;
+    int c, json = 0;
     opterr = 0;
     while ((c = getopt_long(argc, argv, ":", eval_opts, NULL)) != -1) {
         switch (c) {
         case OPT_MODEL: model = optarg; break;
         case OPT_DATA: data = optarg; break;
         case OPT_HELP: fputs(eval_help, stdout); return CLI_OK;
+        case OPT_JSON: json = 1; break;
         case CLI_OPT_LABEL_COL:
         case CLI_OPT_DROP_COLS:
         case CLI_OPT_DELIMITER:
@@ -67,8 +104,10 @@ int cmd_eval(int argc, char **argv)
     }
     int k = nn_model_classes(m);
     int classify = cli_scores_accuracy(m, d);
-    cli_print_scores("", loss, acc, classify);
-    printf(" rows=%d\n", d->rows);
+    /* With --json the document is the only thing on standard output; the text goes to stderr. */
+    FILE *out = json ? stderr : stdout;
+    cli_print_scores(out, "", loss, acc, classify);
+    fprintf(out, " rows=%d\n", d->rows);
     if (classify) {
         cm = calloc((size_t)k * (size_t)k, sizeof *cm);
         pred = malloc(sizeof *pred * (size_t)d->rows);
@@ -94,19 +133,21 @@ int cmd_eval(int argc, char **argv)
             w = len > w ? len : w;
             w0 = len > w0 ? len : w0;
         }
-        printf("confusion matrix (rows: true class, columns: predicted class)\n%-*s", w0, "true\\pred");
+        fprintf(out, "confusion matrix (rows: true class, columns: predicted class)\n%-*s", w0, "true\\pred");
         for (int j = 0; j < k; j++) {
-            if (named) printf(" %*s", w, names[j]);
-            else printf(" %*d", w, j);
+            if (named) fprintf(out, " %*s", w, names[j]);
+            else fprintf(out, " %*d", w, j);
         }
-        putchar('\n');
+        fputc('\n', out);
         for (int i = 0; i < k; i++) {
-            if (named) printf("%-*s", w0, names[i]);
-            else printf("%-*d", w0, i);
-            for (int j = 0; j < k; j++) printf(" %*d", w, cm[i * k + j]);
-            putchar('\n');
+            if (named) fprintf(out, "%-*s", w0, names[i]);
+            else fprintf(out, "%-*d", w0, i);
+            for (int j = 0; j < k; j++) fprintf(out, " %*d", w, cm[i * k + j]);
+            fputc('\n', out);
         }
     }
+    if (json) write_eval_json(model, data, d->rows, loss, classify ? acc : NAN, classify ? k : 0,
+                              names && cli_csv.nclasses == k ? (const char *const *)names : NULL, cm);
     rc = CLI_OK;
 done:
     free(names);

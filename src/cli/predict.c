@@ -4,10 +4,10 @@
 #include <string.h>
 #include "cli.h"
 
-enum { OPT_MODEL = 256, OPT_DATA, OPT_HELP };
+enum { OPT_MODEL = 256, OPT_DATA, OPT_HELP, OPT_JSON };
 
 static const char predict_help[] =
-    "usage: nnlab predict --model MODEL [--data FILE|-|NAME] [-o FILE|-] [FILE|-]\n"
+    "usage: nnlab predict --model MODEL [--data FILE|-|NAME] [-o FILE|-] [--json] [FILE|-]\n"
     "Predict each row of the data (--data or the argument: a CSV file, - for standard input (the default),\n"
     "or a bundled data set name). Rows hold exactly the model's inputs, or the inputs and a label (by\n"
     "default the last column; text or a number), which is ignored, so a data set file can be given as it is.\n"
@@ -16,6 +16,7 @@ static const char predict_help[] =
     "  classifier with class names:  label,NAME1,NAME2,...  (the predicted class name, then probabilities)\n"
     "  classifier without names:     class,p0,p1,...        (the class id, then probabilities)\n"
     "  mse model:                    value (or value1,value2,... for several outputs)\n"
+    "  --json            one JSON document instead of the CSV (schema in docs/cli.md), same destination\n"
     "  --delimiter D     ',', ';', tab or space; default: detected\n"
     "  --label-col C     the label column to ignore (name or number; default: the last, when present)\n"
     "  --drop-cols A,B   columns to ignore, by name or number\n";
@@ -23,7 +24,8 @@ static const char predict_help[] =
 static const struct option predict_opts[] = {
     {"model", required_argument, NULL, OPT_MODEL}, {"data", required_argument, NULL, OPT_DATA},
     {"output", required_argument, NULL, 'o'},      {"help", no_argument, NULL, OPT_HELP},
-    CLI_DATA_OPTIONS,                              {NULL, 0, NULL, 0}};
+    {"json", no_argument, NULL, OPT_JSON},         CLI_DATA_OPTIONS,
+    {NULL, 0, NULL, 0}};
 
 /* The rows of arg as model inputs: a label column skipped, else (when that gives another width and no
  * --label-col was given) every column. NULL after the message. */
@@ -60,10 +62,47 @@ static nn_dataset *read_rows(const char *arg, int inputs)
     return d;
 }
 
+/* --json: every row's prediction as one document on f (schema in docs/cli.md#json-output): for a classifier the
+ * class id, its name (null without names) and the k probabilities; for regression the k predicted values. */
+static void write_predict_json(FILE *f, const char *model, int rows, int k, int regression, const char *const *names,
+                               const int *cls, const nn_real *probs)
+{
+    fputs("{\"command\": \"predict\"", f);
+    js_key(f, ", ", "nnlab");
+    js_str(f, NNLAB_VERSION_STRING);
+    js_key(f, ", ", "model");
+    js_str(f, model);
+    fprintf(f, ", \"rows\": %d, \"outputs\": %d", rows, k);
+    js_key(f, ", ", "regression");
+    fputs(regression ? "true" : "false", f);
+    if (!regression) {
+        js_key(f, ",\n ", "labels");
+        js_labels(f, k, names);
+    }
+    fputs(",\n \"predictions\": [", f);
+    for (int r = 0; r < rows; r++) {
+        const nn_real *p = probs + (size_t)r * (size_t)k;
+        fputs(r ? ",\n  {" : "\n  {", f);
+        if (!regression) {
+            fprintf(f, "\"class\": %d", cls[r]);
+            js_key(f, ", ", "label");
+            js_str(f, names ? names[cls[r]] : NULL);
+        }
+        js_key(f, regression ? "" : ", ", regression ? "values" : "probabilities");
+        fputc('[', f);
+        for (int j = 0; j < k; j++) {
+            if (j) fputs(", ", f);
+            js_real(f, p[j]);
+        }
+        fputs("]}", f);
+    }
+    fputs("]}\n", f);
+}
+
 int cmd_predict(int argc, char **argv)
 {
     const char *model = NULL, *data = NULL, *out = "-";
-    int c;
+    int c, json = 0;
     opterr = 0;
     while ((c = getopt_long(argc, argv, ":o:", predict_opts, NULL)) != -1) {
         switch (c) {
@@ -71,6 +110,7 @@ int cmd_predict(int argc, char **argv)
         case OPT_DATA: data = optarg; break;
         case 'o': out = optarg; break;
         case OPT_HELP: fputs(predict_help, stdout); return CLI_OK;
+        case OPT_JSON: json = 1; break;
         case CLI_OPT_LABEL_COL:
         case CLI_OPT_DROP_COLS:
         case CLI_OPT_DELIMITER:
@@ -114,6 +154,11 @@ int cmd_predict(int argc, char **argv)
         }
     }
     if (!(f = cli_output_open(out, &a))) goto done;
+    if (json) {
+        write_predict_json(f, model, d->rows, k, regression, nnames ? (const char *const *)names : NULL, cls, probs);
+        rc = cli_output_close(a) ? CLI_ERR : CLI_OK;
+        goto done;
+    }
     if (regression) {
         if (k == 1) fputs("value", f);
         for (int j = 0; k > 1 && j < k; j++) fprintf(f, "%svalue%d", j ? "," : "", j + 1);

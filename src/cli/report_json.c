@@ -5,24 +5,6 @@
 #include <string.h>
 #include "report.h"
 
-static void js_str(FILE *f, const char *s)
-{
-    fputc('"', f);
-    for (const unsigned char *c = (const unsigned char *)s; c && *c; c++) {
-        if (*c == '"' || *c == '\\') fprintf(f, "\\%c", *c);
-        else if (*c < 0x20) fprintf(f, "\\u%04x", *c);
-        else fputc(*c, f);
-    }
-    fputc('"', f);
-}
-
-/* JSON has no NaN or infinity: a value that is not finite is null. */
-static void js_num(FILE *f, double v)
-{
-    if (isfinite(v)) fprintf(f, "%.9g", v);
-    else fputs("null", f);
-}
-
 static void js_stat(FILE *f, const char *key, const cmp_stat *s)
 {
     fprintf(f, "\"%s\": {\"mean\": ", key);
@@ -32,16 +14,6 @@ static void js_stat(FILE *f, const char *key, const cmp_stat *s)
     fputs(", \"ci95\": ", f);
     js_num(f, s->ci);
     fprintf(f, ", \"n\": %d}", s->n);
-}
-
-static void js_array(FILE *f, const double *v, int n)
-{
-    fputc('[', f);
-    for (int i = 0; i < n; i++) {
-        if (i) fputs(", ", f);
-        js_num(f, v[i]);
-    }
-    fputc(']', f);
 }
 
 /* prefix (a key, with what comes before it), then the array. */

@@ -36,6 +36,8 @@ static const char train_help[] =
     "                    had never stopped; saves back to MODEL unless --save is given\n"
     "  --history FILE    write per-epoch CSV: epoch,loss,acc,val_loss,val_acc,lr,seconds\n"
     "  --threads T       threads the model trains on (default: NNLAB_THREADS or all cores)\n"
+    "  --json            print one JSON document on stdout (schema in docs/cli.md); the scores line goes to\n"
+    "                    stderr with the progress\n"
     "  --quiet           no progress on stderr\n"
     "Ctrl-C stops after the current batch, saves what was trained and exits with status 1.\n"
     "With --resume the run's own settings (--arch, --opt, --batch, ...) may be given again unchanged, so the\n"
@@ -44,7 +46,7 @@ static const char train_help[] =
 /* OPT_ARCH .. OPT_INIT are the settings a run records in its model, which --resume does not let change. */
 enum { OPT_DATA = 256, OPT_EPOCHS, OPT_ARCH, OPT_LOSS, OPT_OPT, OPT_SCHED, OPT_BATCH, OPT_SEED, OPT_VAL,
        OPT_PATIENCE, OPT_STD, OPT_NOSTD, OPT_L1, OPT_L2, OPT_CLIP, OPT_CLIPV, OPT_INIT, OPT_SAVE, OPT_HIST, OPT_RESUME, OPT_THREADS,
-       OPT_QUIET, OPT_HELP, OPT_RESTORE, OPT_NORESTORE };
+       OPT_QUIET, OPT_HELP, OPT_RESTORE, OPT_NORESTORE, OPT_JSON };
 
 static const struct option train_opts[] = {
     {"data", required_argument, NULL, OPT_DATA},       {"arch", required_argument, NULL, OPT_ARCH},
@@ -61,6 +63,7 @@ static const struct option train_opts[] = {
     {"threads", required_argument, NULL, OPT_THREADS}, {"quiet", no_argument, NULL, OPT_QUIET},
     {"help", no_argument, NULL, OPT_HELP},             CLI_DATA_OPTIONS,
     {"restore-best", no_argument, NULL, OPT_RESTORE},  {"no-restore-best", no_argument, NULL, OPT_NORESTORE},
+    {"json", no_argument, NULL, OPT_JSON},
     {NULL, 0, NULL, 0},
 };
 
@@ -264,6 +267,7 @@ typedef struct train_args {
     const char *arch, *loss_name, *opt_spec, *save, *hist_path, *resume;
     const char *trained_on; /* with --resume: the data named in the run record */
     int threads, epochs_given;
+    int json;               /* --json: one JSON document on stdout, everything else on stderr */
     int first_epoch;        /* where this process started training (the resume point) */
     unsigned fixed;         /* bit c - OPT_ARCH: option c, which a resumed run takes from its record, was given */
     nn_loss loss;
@@ -335,6 +339,7 @@ static int parse_train_args(int argc, char **argv, train_args *a)
         case OPT_RESUME: a->resume = optarg; break;
         case OPT_THREADS: bad = cli_parse_int("train", "threads", optarg, 1, 4096, &a->threads); break;
         case OPT_QUIET: cli_quiet = 1; break;
+        case OPT_JSON: a->json = 1; break;
         case OPT_RESTORE: R->restore_best = 1; break;
         case OPT_NORESTORE: R->restore_best = 0; break;
         case OPT_HELP: fputs(train_help, stdout); return CLI_OK;
@@ -356,6 +361,10 @@ static int parse_train_args(int argc, char **argv, train_args *a)
     a->loss = NN_LOSS_SOFTMAX_XENT;
     if (a->loss_name && nn_loss_parse(a->loss_name, &a->loss) != NN_OK) {
         cli_error("train: --loss: %s", nn_errmsg());
+        return CLI_USAGE;
+    }
+    if (a->json && a->hist_path && !strcmp(a->hist_path, "-")) {
+        cli_error("train: --json and --history - both write standard output: give --history a file");
         return CLI_USAGE;
     }
     R->opt = a->opt_spec ? a->opt_spec : CLI_DEFAULT_OPT;
@@ -592,6 +601,99 @@ static int fit(train_args *a, train_state *s)
     return CLI_OK;
 }
 
+/* One epoch's scores as JSON members: loss and acc (no accuracy for regression), val_loss and val_acc (null
+ * without validation). */
+static void js_epoch_scores(FILE *f, const char *sep, double loss, double acc, double val_loss, double val_acc,
+                            int classify, int has_val)
+{
+    js_key(f, sep, "loss");
+    js_num(f, loss);
+    if (classify) {
+        js_key(f, ", ", "acc");
+        js_num(f, acc);
+    }
+    js_key(f, ", ", "val_loss");
+    js_num(f, has_val ? val_loss : NAN);
+    if (classify) {
+        js_key(f, ", ", "val_acc");
+        js_num(f, has_val ? val_acc : NAN);
+    }
+}
+
+/* --json: the run as one document on standard output (schema in docs/cli.md#json-output). */
+static void write_train_json(const train_args *a, const train_state *s, const double score[4], int classify)
+{
+    const run *R = &a->R;
+    const nn_history *h = &s->hist;
+    const nn_dataset *d = s->d;
+    FILE *f = stdout;
+    char spec[4096];
+    nn_model_spec(s->m, spec, sizeof spec);
+    fputs("{\"command\": \"train\"", f);
+    js_key(f, ", ", "nnlab");
+    js_str(f, NNLAB_VERSION_STRING);
+    js_key(f, ", ", "data");
+    js_str(f, R->data);
+    fprintf(f, ", \"rows\": %d, \"features\": %d, \"classes\": %d", d->rows, d->cols, classify ? nn_model_classes(s->m) : 0);
+    js_key(f, ", ", "class_names");
+    if (d->class_names) {
+        fputc('[', f);
+        for (int k = 0; k < d->nclasses; k++) {
+            if (k) fputs(", ", f);
+            js_str(f, d->class_names[k]);
+        }
+        fputc(']', f);
+    } else {
+        fputs("null", f);
+    }
+    js_key(f, ",\n ", "arch");
+    js_str(f, spec);
+    js_key(f, ", ", "loss");
+    js_str(f, nn_loss_name(nn_model_loss_kind(s->m)));
+    js_key(f, ", ", "optimizer");
+    js_str(f, R->opt);
+    js_key(f, ", ", "init");
+    js_str(f, nn_init_name(R->init));
+    fprintf(f, ", \"seed\": %llu, \"batch\": %d", (unsigned long long)R->seed, R->batch);
+    js_key(f, ", ", "val_fraction");
+    js_num(f, R->val);
+    fprintf(f, ",\n \"epochs\": %d, \"first_epoch\": %d, \"interrupted\": %s, \"stopped_early\": %s, \"restored_best\": %s",
+            R->next_epoch, a->first_epoch + 1, s->st == NN_EINTR ? "true" : "false", h->stopped_early ? "true" : "false",
+            h->restored ? "true" : "false");
+    double seconds = 0;
+    for (int i = 0; i < h->n; i++) seconds += h->epochs[i].seconds;
+    js_key(f, ", ", "seconds");
+    js_num(f, seconds);
+    js_key(f, ",\n ", "model");
+    js_str(f, a->save);
+    fputs(",\n \"final\": {", f);
+    js_epoch_scores(f, "", score[0], score[1], score[2], score[3], classify, s->va != NULL);
+    fputs("},\n \"best\": ", f);
+    const nn_epoch_stats *b = NULL;
+    for (int i = 0; i < h->n; i++)
+        if (h->epochs[i].epoch == h->best_epoch) b = &h->epochs[i];
+    if (b) {
+        fprintf(f, "{\"epoch\": %d", b->epoch + 1);
+        js_epoch_scores(f, ", ", b->loss, b->acc, b->val_loss, b->val_acc, classify, s->va != NULL);
+        fputc('}', f);
+    } else {
+        fputs("null", f);
+    }
+    fputs(",\n \"history\": [", f);
+    for (int i = 0; i < h->n; i++) {
+        const nn_epoch_stats *e = &h->epochs[i];
+        fprintf(f, "%s\n  {\"epoch\": %d", i ? "," : "", e->epoch + 1);
+        js_epoch_scores(f, ", ", e->loss, e->acc, e->val_loss, e->val_acc, classify, s->va != NULL);
+        js_key(f, ", ", "lr");
+        js_num(f, e->lr);
+        js_key(f, ", ", "seconds");
+        js_num(f, e->seconds);
+        fputc('}', f);
+    }
+    fputs("]}\n", f);
+    fflush(f);
+}
+
 /* Saves the model and history, prints the final scores. The exit status. */
 static int finish(train_args *a, train_state *s)
 {
@@ -640,14 +742,17 @@ static int finish(train_args *a, train_state *s)
         return CLI_ERR;
     int classify = cli_scores_accuracy(s->m, s->d);
     if (classify) diagnose(s, 0);
-    printf("epochs=%d ", R->next_epoch);
-    cli_print_scores("train_", tl, ta, classify);
+    /* With --json the document is the only thing on standard output; the line goes to stderr. */
+    FILE *line = a->json ? stderr : stdout;
+    fprintf(line, "epochs=%d ", R->next_epoch);
+    cli_print_scores(line, "train_", tl, ta, classify);
     if (s->va) {
-        putchar(' ');
-        cli_print_scores("val_", vl, vacc, classify);
+        fputc(' ', line);
+        cli_print_scores(line, "val_", vl, vacc, classify);
     }
-    putchar('\n');
-    fflush(stdout);
+    fputc('\n', line);
+    fflush(line);
+    if (a->json && cli_dist_rank() == 0) write_train_json(a, s, (const double[4]){tl, ta, vl, vacc}, classify);
     return s->st == NN_EINTR ? CLI_ERR : CLI_OK;
 }
 

@@ -534,10 +534,10 @@ int cli_diagnose_run(int diverged, double best_acc, double final_acc, int classe
     return 1;
 }
 
-void cli_print_scores(const char *prefix, double loss, double acc, int classify)
+void cli_print_scores(FILE *f, const char *prefix, double loss, double acc, int classify)
 {
-    printf("%sloss=%.6g", prefix, loss);
-    if (classify) printf(" %sacc=%.6f", prefix, acc);
+    fprintf(f, "%sloss=%.6g", prefix, loss);
+    if (classify) fprintf(f, " %sacc=%.6f", prefix, acc);
 }
 
 int cli_scores_accuracy(const nn_model *m, const nn_dataset *d)
