@@ -341,28 +341,27 @@ static void check_uniform(const nn_real *v, size_t n, double bound, double margi
  * Dense's glorot_uniform kernel and zero bias. The same for maxout, whose fans are inputs and units. */
 START_TEST(init_frameworks)
 {
-    nn_model *m = nn_model_from_spec(100, "dense:400:init=torch", NN_LOSS_NONE, 5);
-    ck_assert_ptr_nonnull(m);
-    nn_real *p = nn_model_params(m);
-    check_uniform(p, 40000, 0.1, 0.05);
-    check_uniform(p + 40000, 400, 0.1, 0.3);
-    nn_model_free(m);
-    m = nn_model_from_spec(100, "dense:400:init=keras", NN_LOSS_NONE, 5);
-    p = nn_model_params(m);
-    check_uniform(p, 40000, sqrt(6.0 / 500), 0.05);
-    for (int j = 0; j < 400; j++) ck_assert(p[40000 + j] == 0);
-    nn_model_free(m);
-    m = nn_model_from_spec(100, "maxout:100:k=4,init=torch", NN_LOSS_NONE, 5);
-    ck_assert_ptr_nonnull(m);
-    p = nn_model_params(m);
-    check_uniform(p, 40000, 0.1, 0.05);
-    check_uniform(p + 40000, 400, 0.1, 0.3);
-    nn_model_free(m);
-    m = nn_model_from_spec(100, "maxout:100:k=4,init=keras", NN_LOSS_NONE, 5);
-    p = nn_model_params(m);
-    check_uniform(p, 40000, sqrt(6.0 / 200), 0.05);
-    for (int j = 0; j < 400; j++) ck_assert(p[40000 + j] == 0);
-    nn_model_free(m);
+    /* 100 inputs and 400 weight columns each: dense 400 units, maxout 100 units of 4 pieces (fan_out 100). */
+    static const struct {
+        const char *spec;
+        double wbound; /* weights in +-wbound */
+        int torch_bias; /* biases in +-0.1 (1/sqrt(fan_in)), else all 0 */
+    } cases[] = {
+        {"dense:400:init=torch", 0.1, 1},
+        {"dense:400:init=keras", 0.10954451150103323 /* sqrt(6 / 500) */, 0},
+        {"maxout:100:k=4,init=torch", 0.1, 1},
+        {"maxout:100:k=4,init=keras", 0.17320508075688773 /* sqrt(6 / 200) */, 0},
+    };
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        nn_model *m = nn_model_from_spec(100, cases[c].spec, NN_LOSS_NONE, 5);
+        ck_assert_msg(m != NULL, "%s: %s", cases[c].spec, nn_errmsg());
+        nn_real *p = nn_model_params(m);
+        check_uniform(p, 40000, cases[c].wbound, 0.05);
+        if (cases[c].torch_bias) check_uniform(p + 40000, 400, 0.1, 0.3);
+        else
+            for (int j = 0; j < 400; j++) ck_assert(p[40000 + j] == 0);
+        nn_model_free(m);
+    }
 }
 END_TEST
 

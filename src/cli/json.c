@@ -18,28 +18,22 @@ void js_str(FILE *f, const char *s)
     fputc('"', f);
 }
 
-/* JSON has no NaN or infinity: a value that is not finite is null. */
-void js_num(FILE *f, double v)
+/* JSON has no NaN or infinity: a value that is not finite is null. real: v is an nn_real, written as one. */
+static void js_number(FILE *f, double v, int real)
 {
     char buf[40];
     if (!isfinite(v)) {
         fputs("null", f);
         return;
     }
-    nn_format_double(buf, sizeof buf, v);
+    if (real) nn_format_real(buf, sizeof buf, (nn_real)v);
+    else nn_format_double(buf, sizeof buf, v);
     fputs(buf, f);
 }
 
-void js_real(FILE *f, nn_real v)
-{
-    char buf[40];
-    if (!isfinite(v)) {
-        fputs("null", f);
-        return;
-    }
-    nn_format_real(buf, sizeof buf, v);
-    fputs(buf, f);
-}
+void js_num(FILE *f, double v) { js_number(f, v, 0); }
+
+void js_real(FILE *f, nn_real v) { js_number(f, v, 1); }
 
 void js_array(FILE *f, const double *v, int n)
 {
