@@ -75,10 +75,11 @@ static long now_ns(void)
 static unsigned wait_job(nn_pool *p, unsigned seen)
 {
     long until = 0;
+    unsigned spins = 0;
     for (unsigned i = 0;; i++) {
         unsigned g = atomic_load_explicit(&p->gen, memory_order_acquire);
         if (g != seen || atomic_load_explicit(&p->quit, memory_order_acquire)) return g;
-        nn_pool_relax();
+        nn_pool_relax(&spins);
         if ((i & 63) != 63) continue;
         long t = now_ns();
         if (!until) until = t + SPIN_NS;
@@ -182,6 +183,7 @@ void nn_pool_run(nn_pool *p, nn_pool_fn fn, void *ctx)
     if (p->sleepers) pthread_cond_broadcast(&p->wake);
     pthread_mutex_unlock(&p->mu);
     fn(ctx, 0, p->threads);
-    while (atomic_load_explicit(&p->pending, memory_order_acquire)) nn_pool_relax();
+    unsigned spins = 0;
+    while (atomic_load_explicit(&p->pending, memory_order_acquire)) nn_pool_relax(&spins);
 }
 #endif

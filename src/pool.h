@@ -2,6 +2,7 @@
 #ifndef NNLAB_POOL_H
 #define NNLAB_POOL_H
 
+#include <sched.h>
 #include "internal.h"
 
 typedef struct nn_pool nn_pool;
@@ -29,12 +30,18 @@ void nn_pool_range(size_t n, size_t align, int part, int nparts, size_t *lo, siz
 /* The most threads a pool has (nn_set_threads asks for at most this many). */
 #define NN_POOL_MAX 64
 
-/* A pause for a spinning wait (the x86 PAUSE instruction; nothing elsewhere). */
-static inline void nn_pool_relax(void)
+/* One round of a spinning wait; *spins counts the rounds. The first rounds only pause (the x86 PAUSE
+ * instruction), later ones give the core away (sched_yield): when the machine runs more threads than cores,
+ * the part waited for may be descheduled, and pure spinning would then burn the time slice it needs. */
+static inline void nn_pool_relax(unsigned *spins)
 {
+    if (++*spins < 2048) {
 #if defined(__x86_64__) || defined(__i386__)
-    __builtin_ia32_pause();
+        __builtin_ia32_pause();
 #endif
+    } else {
+        sched_yield();
+    }
 }
 
 /* The OR of one flag per part, set by the parts of a job; one cache line each so that they do not share. */

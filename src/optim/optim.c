@@ -261,7 +261,8 @@ static void step_part(void *ctx, int part, int nparts)
     j->bad[part].v = !nn_all_finite(j->g + lo, hi - lo);
     /* Every block's verdict before any update: a skipped step changes nothing. */
     atomic_fetch_add_explicit(&j->arrived, 1, memory_order_acq_rel);
-    while (atomic_load_explicit(&j->arrived, memory_order_acquire) < nparts) nn_pool_relax();
+    unsigned spins = 0;
+    while (atomic_load_explicit(&j->arrived, memory_order_acquire) < nparts) nn_pool_relax(&spins);
     for (int t = 0; t < nparts; t++)
         if (j->bad[t].v) return;
     if (hi > lo) j->o->ops->step(j->o, j->p + lo, j->g + lo, j->o->state ? j->o->state + lo : NULL, j->n, hi - lo);
