@@ -1,12 +1,14 @@
 /* memory.c: the memory limit a model is checked against before anything large is allocated. */
 #define _DEFAULT_SOURCE /* sysconf(_SC_PHYS_PAGES) */
 #include <ctype.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <unistd.h>
 #include "model_internal.h"
 
-static size_t limit; /* 0: not decided yet */
+/* 0: not decided yet. Atomic: models made in several threads at once may all decide it, to the same value. */
+static _Atomic size_t limit;
 
 /* "4G", "512M", "1048576": bytes, with an optional binary K/M/G/T suffix; 0 when unreadable. */
 static size_t parse_bytes(const char *s)
@@ -26,7 +28,8 @@ static size_t parse_bytes(const char *s)
 
 size_t nn_memory_limit(void)
 {
-    if (limit) return limit;
+    size_t l0 = atomic_load_explicit(&limit, memory_order_relaxed);
+    if (l0) return l0;
     const char *env = getenv("NNLAB_MAX_MEMORY");
     size_t l = env && *env ? parse_bytes(env) : 0;
     if (!l) {
@@ -37,11 +40,11 @@ size_t nn_memory_limit(void)
         l = pages > 0 && size > 0 ? (size_t)pages / 2 * (size_t)size
                                     : (size_t)((uint64_t)SIZE_MAX > 0xffffffffu ? 4294967296u : SIZE_MAX);
     }
-    limit = l;
-    return limit;
+    atomic_store_explicit(&limit, l, memory_order_relaxed);
+    return l;
 }
 
-void nn_set_memory_limit(size_t bytes) { limit = bytes; }
+void nn_set_memory_limit(size_t bytes) { atomic_store_explicit(&limit, bytes, memory_order_relaxed); }
 
 size_t nn_model_memory(const nn_model *m, int rows)
 {

@@ -125,7 +125,8 @@ NN_API int nn_get_threads(void);
 /* The memory a model may take (bytes), checked before a model is built, loaded or run on a larger batch:
  * beyond it those calls fail with NN_ENOMEM and the size they would need, instead of the system killing the
  * process. Default: NNLAB_MAX_MEMORY from the environment (bytes, or with a K, M, G or T suffix), else half
- * the physical memory. nn_set_memory_limit(0) goes back to the default. */
+ * the physical memory. nn_set_memory_limit(0) goes back to the default. Process-wide; safe to call from any
+ * thread (the value is atomic). */
 NN_API void nn_set_memory_limit(size_t bytes);
 NN_API size_t nn_memory_limit(void);
 /* Estimated bytes m takes when run on `rows` rows at a time: parameters, gradients, optimizer state (two
