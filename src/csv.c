@@ -611,25 +611,12 @@ nn_dataset *nn_dataset_load_csv(const char *path, int header)
     return nn_dataset_read_csv(path, &o);
 }
 
-/* The shortest "%.Pg" that reads back to exactly v: files stay readable ("0.1", not "0.100000001") and
- * load(save(d)) stays exact, because the full NN_REAL_FMT precision is the last resort. */
+/* Files stay readable ("0.1", not "0.100000001") and load(save(d)) stays exact. */
 static void put_real(FILE *f, nn_real v)
 {
-#ifdef NNLAB_DOUBLE
-    enum { LO = 15, HI = 17 };
-#else
-    enum { LO = 6, HI = 9 };
-#endif
     char buf[40];
-    nn_real back;
-    for (int p = LO; p < HI; p++) {
-        snprintf(buf, sizeof buf, "%.*g", p, (double)v);
-        if (parse_real_checked(buf, &back) == 0 && back == v) {
-            fputs(buf, f);
-            return;
-        }
-    }
-    fprintf(f, NN_REAL_FMT, (double)v);
+    nn_format_real(buf, sizeof buf, v);
+    fputs(buf, f);
 }
 
 /* Names must survive a reload: no separators, line breaks or comment marker that would change the parse. */

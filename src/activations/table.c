@@ -196,7 +196,9 @@ int nn_act_format(const nn_act *a, char *buf, size_t size)
         } else if (P->kind == NN_ACT_PARAM_INT) {
             n += (size_t)snprintf(tmp + n, sizeof tmp - n, "%c%s=%d", sep, P->name, (int)a->p[k]);
         } else {
-            n += (size_t)snprintf(tmp + n, sizeof tmp - n, "%c%s=" NN_REAL_FMT, sep, P->name, (double)a->p[k]);
+            char num[40];
+            nn_format_real(num, sizeof num, a->p[k]);
+            n += (size_t)snprintf(tmp + n, sizeof tmp - n, "%c%s=%s", sep, P->name, num);
         }
         sep = ',';
     }
