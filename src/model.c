@@ -143,35 +143,14 @@ nn_status nn_model_add(nn_model *m, const char *spec)
 nn_status nn_model_add_arch(nn_model *m, const char *arch)
 {
     if (!m || !arch) return nn_fail(NN_EINVAL, "nn_model_add_arch: NULL argument");
-    /* A comma starts a new layer unless the next item is key=value: then it continues the current spec. */
+    if (!*arch) return nn_fail(NN_EINVAL, "empty architecture");
     char tok[NN_SPEC_MAXLEN];
-    const char *p = arch;
-    if (!*p) return nn_fail(NN_EINVAL, "empty architecture");
-    while (*p) {
-        size_t n = 0;
-        for (;;) {
-            size_t len = strcspn(p, ",");
-            if (n + len + 1 >= sizeof tok) return nn_fail(NN_EINVAL, "layer spec in '%s' is too long", arch);
-            memcpy(tok + n, p, len);
-            n += len;
-            tok[n] = '\0';
-            p += len;
-            if (*p != ',') break;
-            const char *next = p + 1;
-            size_t nlen = strcspn(next, ",");
-            const char *eq = memchr(next, '=', nlen), *colon = memchr(next, ':', nlen);
-            if (!eq || (colon && colon < eq)) break;
-            tok[n++] = ',';
-            p = next;
-        }
-        if (!n) return nn_fail(NN_EINVAL, "architecture '%s' has an empty layer", arch);
-        nn_status s = nn_model_add(m, tok);
+    size_t pos = 0;
+    do {
+        nn_status s = nn_spec_list_next(arch, &pos, tok, sizeof tok);
+        if (s == NN_OK) s = nn_model_add(m, tok);
         if (s != NN_OK) return s;
-        if (*p == ',') {
-            p++;
-            if (!*p) return nn_fail(NN_EINVAL, "architecture '%s' ends with ','", arch);
-        }
-    }
+    } while (arch[pos]);
     return NN_OK;
 }
 

@@ -391,6 +391,17 @@ START_TEST(test_variants)
     ck_assert_int_eq(rc, 2);
     rc = run_env(NULL, "compare --data '%s' --variants 'nosuchopt' --epochs 1 --out bad", data);
     ck_assert_int_eq(rc, 2);
+    /* The list splits as --arch does (nn_spec_list_next), then each variant on '+': empty parts are errors. */
+    static const char *const empty[][2] = {{"sgd,,adam", "empty item"}, {"sgd,", "ends with"},
+                                           {"sgd++l2=1", "empty remedy"}, {"+l2=1", "names no optimizer"}};
+    for (int i = 0; i < 4; i++) {
+        rc = run_env(NULL, "compare --data '%s' --variants '%s' --epochs 1 --out bad", data, empty[i][0]);
+        ck_assert_int_eq(rc, 2);
+        ck_assert_msg(strstr(err, empty[i][1]), "%s: %s", empty[i][0], err);
+    }
+    rc = run_env(NULL, "compare --data '%s' --acts 'relu,,tanh' --epochs 1 --out bad", data);
+    ck_assert_int_eq(rc, 2);
+    ck_assert_msg(strstr(err, "--acts: 'relu,,tanh' has an empty item"), "%s", err);
     ck_assert(!exists_in("bad", "index.html"));
 }
 END_TEST

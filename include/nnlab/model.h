@@ -50,6 +50,10 @@ NN_API nn_status nn_model_add(nn_model *m, const char *layer_spec);
 /* Append a comma-separated list of layer specs ("dense:64,relu,dense:3"). Parameters of a
  * layer continue after commas: "srelu:t_l=-1,a_l=0.1,dense:3". Stops at the first error. */
 NN_API nn_status nn_model_add_arch(nn_model *m, const char *arch);
+/* The one splitter of spec lists (--arch, compare's --acts, --variants): the spec at list + *pos into buf, *pos moved
+ * past it and its ',' (done at list[*pos] == '\0'); an item KEY=VALUE (no ':' or '+' before '=') continues
+ * the spec before it. Errors: NN_EINVAL for an empty list or item (",,", a trailing ',') or a spec of size bytes or more. */
+NN_API nn_status nn_spec_list_next(const char *list, size_t *pos, char *buf, size_t size);
 /* Typed forms of nn_model_add. */
 NN_API nn_status nn_model_add_dense(nn_model *m, int out, nn_init init);
 NN_API nn_status nn_model_add_act(nn_model *m, const nn_act *act);

@@ -64,8 +64,7 @@ static const struct option compare_opts[] = {
     CLI_DATA_OPTIONS,                                    {NULL, 0, NULL, 0},
 };
 
-/* Activation specs carry their own parameters after commas ("srelu:t_l=-1,a_l=0.1"), so a key=value word
- * continues the spec before it, as in --arch. */
+/* Activation specs carry their own parameters after commas ("srelu:t_l=-1,a_l=0.1"): split as --arch is. */
 int cmp_parse_acts(const char *list, cmp_act_list *out)
 {
     size_t len = strlen(list);
@@ -75,28 +74,14 @@ int cmp_parse_acts(const char *list, cmp_act_list *out)
         cli_error("out of memory");
         return CLI_ERR;
     }
-    const char *p = list;
-    for (;;) {
-        const char *e = strchr(p, ',');
-        size_t n = e ? (size_t)(e - p) : strlen(p);
-        if (n == 0) {
-            cli_error("compare: --acts '%s' has an empty name", list);
+    size_t pos = 0;
+    do {
+        if (nn_spec_list_next(list, &pos, out->spec[out->n], sizeof *out->spec) != NN_OK) {
+            cli_error("compare: --acts: %s", nn_errmsg());
             return CLI_USAGE;
         }
-        const char *eq = memchr(p, '=', n), *colon = memchr(p, ':', n);
-        if (eq && !colon && out->n > 0) {
-            char *prev = out->spec[out->n - 1];
-            if (strlen(prev) + n + 2 > sizeof *out->spec) goto toolong;
-            strcat(prev, ",");
-            strncat(prev, p, n);
-        } else {
-            if (n + 1 > sizeof *out->spec) goto toolong;
-            memcpy(out->spec[out->n], p, n);
-            out->spec[out->n++][n] = '\0';
-        }
-        if (!e) break;
-        p = e + 1;
-    }
+        out->n++;
+    } while (list[pos]);
     for (int i = 0; i < out->n; i++) {
         nn_act a;
         if (nn_act_parse(out->spec[i], &a) != NN_OK) {
@@ -110,9 +95,6 @@ int cmp_parse_acts(const char *list, cmp_act_list *out)
             }
     }
     return CLI_OK;
-toolong:
-    cli_error("compare: --acts: activation spec too long");
-    return CLI_USAGE;
 }
 
 /* The value checks of the options that take a number; 0 or -1 after printing the error. */

@@ -39,8 +39,9 @@ static int parse_remedy(const char *word, variant *v)
     return CLI_USAGE;
 }
 
-/* "sgd,adam:lr=1e-3,betas=0.9/0.99,sgd+batchnorm": a word whose part before any '+' is key=value without
- * ':' continues the previous variant's optimizer spec, as parameters continue in --arch. */
+/* "sgd,adam:lr=1e-3,betas=0.9/0.99,sgd+batchnorm": the list splits as --arch does (nn_spec_list_next: "betas=..."
+ * continues the optimizer spec, "sgd+l2=1e-4" starts a variant), then each variant on '+' into its optimizer
+ * and remedies. */
 int parse_variants(const char *list, const char *default_opt, variant_list *out)
 {
     size_t len = strlen(list);
@@ -49,26 +50,14 @@ int parse_variants(const char *list, const char *default_opt, variant_list *out)
         cli_error("out of memory");
         return CLI_ERR;
     }
-    for (const char *p = list;;) {
-        const char *e = strchr(p, ',');
-        size_t n = e ? (size_t)(e - p) : strlen(p);
-        const char *plus = memchr(p, '+', n);
-        size_t head = plus ? (size_t)(plus - p) : n;
-        int cont = out->n > 0 && memchr(p, '=', head) && !memchr(p, ':', head);
-        if (n == 0 || n >= sizeof out->v->label) {
-            cli_error("compare: --variants '%s': %s variant", list, n ? "too long a" : "an empty");
+    size_t pos = 0;
+    do {
+        if (nn_spec_list_next(list, &pos, out->v[out->n].label, sizeof out->v->label) != NN_OK) {
+            cli_error("compare: --variants: %s", nn_errmsg());
             return CLI_USAGE;
         }
-        variant *v = cont ? &out->v[out->n - 1] : &out->v[out->n++];
-        size_t at = strlen(v->label);
-        if (at + n + 2 > sizeof v->label) {
-            cli_error("compare: --variants: variant too long");
-            return CLI_USAGE;
-        }
-        snprintf(v->label + at, sizeof v->label - at, "%s%.*s", cont ? "," : "", (int)n, p);
-        if (!e) break;
-        p = e + 1;
-    }
+        out->n++;
+    } while (list[pos]);
     nn_optim *def = nn_optim_parse(default_opt);
     const char *def_name = def ? nn_optim_name(def) : "";
     int rc = CLI_OK;
@@ -76,8 +65,9 @@ int parse_variants(const char *list, const char *default_opt, variant_list *out)
         variant *v = &out->v[i];
         char words[256];
         snprintf(words, sizeof words, "%s", v->label);
-        char *save = NULL, *w = strtok_r(words, "+", &save);
-        if (!w) {
+        char *w = words, *plus = strchr(w, '+');
+        if (plus) *plus = '\0';
+        if (!*w) {
             cli_error("compare: --variants: '%s' names no optimizer", v->label);
             rc = CLI_USAGE;
             break;
@@ -90,7 +80,16 @@ int parse_variants(const char *list, const char *default_opt, variant_list *out)
             rc = CLI_USAGE;
         }
         nn_optim_free(o);
-        while (rc == CLI_OK && (w = strtok_r(NULL, "+", &save))) rc = parse_remedy(w, v);
+        while (rc == CLI_OK && plus) {
+            w = plus + 1;
+            if ((plus = strchr(w, '+'))) *plus = '\0';
+            if (!*w) {
+                cli_error("compare: --variants: '%s' has an empty remedy", v->label);
+                rc = CLI_USAGE;
+            } else {
+                rc = parse_remedy(w, v);
+            }
+        }
         for (int j = 0; j < i && rc == CLI_OK; j++)
             if (!strcmp(v->label, out->v[j].label)) {
                 cli_error("compare: --variants lists '%s' twice", v->label);
