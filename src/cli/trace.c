@@ -40,47 +40,154 @@ static const struct option trace_opts[] = {
 static int digits = 6;
 static int md = 0;
 
-static void num(double v) { printf("%.*g", digits, v); }
+/* The table model: every view of the trace is filled once (headings, then tables of columns) and rendered
+ * either as text, where each column is a line "name = [v, ...]" (a matrix [[...], ...]), or as markdown, where
+ * a table is a label column and one column per value column, the label left-aligned, numbers right-aligned. */
+typedef struct tcol {
+    const char *text;  /* text: its name; NULL: markdown only (or absent values) */
+    const char *md;    /* markdown heading, with "%d" for the number of a split column; NULL: text only */
+    const char *note;  /* text: after the values */
+    const char *pre;   /* text: lines before the column */
+    const nn_real *v;  /* text order, row-major; NULL: not computed (markdown shows nan) */
+    double s;          /* text: the value of a scalar */
+    int rows;          /* text: 0 a vector, -1 the scalar s ("name = s"), else a matrix of that many rows */
+    int split;         /* markdown: one column per text row (cell (r, k) is v[k * table rows + r]) */
+} tcol;
 
-/* Text mode: "    name = [v0, v1]  (note)". */
-static void vec(const char *name, const nn_real *v, int n, const char *note)
+struct table;
+typedef void (*row_label)(const struct table *t, int r, char *buf, size_t size);
+
+typedef struct table {
+    int rows;             /* markdown rows */
+    const char *label[2]; /* markdown headings of the label columns ("unit j"); label[1] may be NULL */
+    row_label name;       /* the label cells of row r ("" between two); NULL: r + 1 */
+    const void *ctx;      /* for name */
+    int base;             /* for name: the number of row 0 */
+    int cont;             /* markdown: more rows of the table before, no heading */
+    int ncols;
+    tcol col[5];
+} table;
+
+typedef struct view {
+    char text[1280]; /* text: the heading line ("" none) */
+    char md[2560];   /* markdown: the heading paragraph ("" none) */
+    int ntab;
+    table tab[3];
+} view;
+
+static int fmtnum(char *buf, size_t size, double v) { return snprintf(buf, size, "%.*g", digits, v); }
+
+static table *add_table(view *v, int rows, const char *label)
 {
-    printf("    %s = [", name);
+    table *t = &v->tab[v->ntab++];
+    memset(t, 0, sizeof *t);
+    t->rows = rows;
+    t->label[0] = label;
+    return t;
+}
+
+static tcol *add_col(table *t, const char *text, const char *md, const nn_real *v)
+{
+    tcol *c = &t->col[t->ncols++];
+    *c = (tcol){.text = text, .md = md, .v = v};
+    return c;
+}
+
+static void text_values(const nn_real *v, int n)
+{
+    char num[40];
+    putchar('[');
     for (int i = 0; i < n; i++) {
-        if (i) printf(", ");
-        num((double)v[i]);
+        fmtnum(num, sizeof num, (double)v[i]);
+        printf("%s%s", i ? ", " : "", num);
     }
-    printf("]%s%s\n", note ? "   " : "", note ? note : "");
+    putchar(']');
 }
 
-/* Text mode: a rows x cols row-major matrix as [[...], [...]]. */
-static void mat(const char *name, const nn_real *v, int rows, int cols, const char *note)
+static void render_text(const view *v)
 {
-    printf("    %s = [", name);
-    for (int r = 0; r < rows; r++) {
-        printf("%s[", r ? ", " : "");
-        for (int c = 0; c < cols; c++) {
-            if (c) printf(", ");
-            num((double)v[(size_t)r * (size_t)cols + (size_t)c]);
+    char num[40];
+    if (*v->text) printf("%s\n", v->text);
+    for (int k = 0; k < v->ntab; k++) {
+        const table *t = &v->tab[k];
+        for (int j = 0; j < t->ncols; j++) {
+            const tcol *c = &t->col[j];
+            if (!c->text || (!c->v && c->rows >= 0)) continue;
+            if (c->pre) printf("%s\n", c->pre);
+            printf("    %s = ", c->text);
+            int n = t->rows * (c->split ? c->rows : 1);
+            if (c->rows < 0) {
+                fmtnum(num, sizeof num, c->s);
+                fputs(num, stdout);
+            } else if (c->rows == 0) {
+                text_values(c->v, n);
+            } else {
+                putchar('[');
+                for (int r = 0; r < c->rows; r++) {
+                    if (r) printf(", ");
+                    text_values(c->v + (size_t)r * (size_t)(n / c->rows), n / c->rows);
+                }
+                putchar(']');
+            }
+            printf("%s%s\n", c->note ? "   " : "", c->note ? c->note : "");
         }
-        putchar(']');
     }
-    printf("]%s%s\n", note ? "   " : "", note ? note : "");
 }
 
-static void md_head(const char *const *cols, int n)
+/* A blank line is due before whatever follows a table. */
+static int md_pending;
+
+static void render_md(const view *v)
 {
-    for (int i = 0; i < n; i++) printf("| %s ", cols[i]);
-    printf("|\n");
-    for (int i = 0; i < n; i++) printf("|%s", i ? "---:" : ":---");
-    printf("|\n");
+    char buf[256];
+    if (*v->md) {
+        if (md_pending) putchar('\n');
+        printf("%s\n\n", v->md);
+        md_pending = 0;
+    }
+    for (int k = 0; k < v->ntab; k++) {
+        const table *t = &v->tab[k];
+        int shown = 0;
+        for (int j = 0; j < t->ncols; j++) shown += t->col[j].md != NULL;
+        if (!shown) continue;
+        if (!t->cont) {
+            if (md_pending) putchar('\n');
+            int n = 0;
+            for (int l = 0; l < 2 && t->label[l]; l++, n++) printf("| %s ", t->label[l]);
+            for (int j = 0; j < t->ncols; j++) {
+                const tcol *c = &t->col[j];
+                if (!c->md) continue;
+                for (int s = 0; s < (c->split ? c->rows : 1); s++, n++) {
+                    snprintf(buf, sizeof buf, c->md, s + 1);
+                    printf("| %s ", buf);
+                }
+            }
+            printf("|\n");
+            for (int i = 0; i < n; i++) printf("|%s", i ? "---:" : ":---");
+            printf("|\n");
+        }
+        for (int r = 0; r < t->rows; r++) {
+            if (t->name) t->name(t, r, buf, sizeof buf);
+            else snprintf(buf, sizeof buf, "%d", r + 1);
+            printf("| %s ", buf);
+            for (int j = 0; j < t->ncols; j++) {
+                const tcol *c = &t->col[j];
+                if (!c->md) continue;
+                for (int s = 0; s < (c->split ? c->rows : 1); s++) {
+                    fmtnum(buf, sizeof buf, c->v ? (double)c->v[(size_t)s * (size_t)t->rows + (size_t)r] : NAN);
+                    printf("| %s ", buf);
+                }
+            }
+            printf("|\n");
+        }
+        md_pending = 1;
+    }
 }
 
-static void md_cell(double v)
+static void render(const view *v)
 {
-    printf("| ");
-    num(v);
-    putchar(' ');
+    if (md) render_md(v);
+    else render_text(v);
 }
 
 /* Reads every number of a weights file; NULL after the message naming the file and line. */
@@ -138,6 +245,7 @@ typedef enum { L_DENSE, L_ACT, L_OTHER } lkind;
 
 typedef struct layer_view {
     lkind kind;
+    int index;
     char spec[256];
     nn_act act;   /* L_ACT */
     int in, out;
@@ -155,240 +263,113 @@ static const nn_real *layer_input_grad(nn_model *m, int i)
     return t ? t->data : NULL;
 }
 
-static void forward_dense(nn_model *m, int i, const layer_view *v)
+static void forward_view(nn_model *m, const layer_view *lv, const nn_real *x, view *v)
 {
-    size_t n;
-    const nn_real *p = nn_model_layer_params(m, i, &n), *W = p, *b = p + (size_t)v->in * v->out;
-    const nn_real *z = nn_model_layer_output(m, i)->data;
-    if (!md) {
-        printf("[%d] %s  (%d -> %d)  z = x W + b\n", i, v->spec, v->in, v->out);
-        mat("W", W, v->in, v->out, "(row i: weights from input i)");
-        vec("b", b, v->out, NULL);
-        vec("z", z, v->out, NULL);
-        return;
-    }
-    printf("**Layer %d: `%s`** (%d inputs → %d units), z = x W + b\n\n", i, v->spec, v->in, v->out);
-    char hdr[64][24];
-    const char *cols[64];
-    int nc = 0;
-    cols[nc++] = "unit j";
-    for (int r = 0; r < v->in && nc < 61; r++) {
-        snprintf(hdr[nc], sizeof hdr[nc], "W_%d,j", r + 1);
-        cols[nc] = hdr[nc];
-        nc++;
-    }
-    cols[nc++] = "b_j";
-    cols[nc++] = "z_j";
-    md_head(cols, nc);
-    for (int j = 0; j < v->out; j++) {
-        printf("| %d ", j + 1);
-        for (int r = 0; r < v->in && r < 59; r++) md_cell((double)W[(size_t)r * v->out + j]);
-        md_cell((double)b[j]);
-        md_cell((double)z[j]);
-        printf("|\n");
-    }
-    putchar('\n');
-}
-
-static void forward_act(nn_model *m, int i, const layer_view *v, const nn_real *x)
-{
-    const nn_act_info *info = nn_act_info_of(v->act.id);
-    const nn_real *z = layer_input(m, i, x), *a = nn_model_layer_output(m, i)->data;
-    if (!md) {
-        printf("[%d] %s  a = f(z), f(x) = %s\n", i, v->spec, info ? info->formula : "?");
-        vec("a", a, v->out, NULL);
-        return;
-    }
-    printf("**Layer %d: `%s`**, a = f(z) with f(x) = %s\n\n", i, v->spec, info ? info->formula : "?");
-    const char *cols[] = {"unit j", "z_j", "a_j"};
-    md_head(cols, 3);
-    for (int j = 0; j < v->out; j++) {
-        printf("| %d ", j + 1);
-        md_cell((double)z[j]);
-        md_cell((double)a[j]);
-        printf("|\n");
-    }
-    putchar('\n');
-}
-
-static void forward_other(nn_model *m, int i, const layer_view *v)
-{
+    int i = lv->index;
     size_t n;
     const nn_real *p = nn_model_layer_params(m, i, &n), *y = nn_model_layer_output(m, i)->data;
-    if (!md) {
-        printf("[%d] %s  (%d -> %d)\n", i, v->spec, v->in, v->out);
-        if (n) vec("params", p, (int)n, NULL);
-        vec("y", y, v->out, NULL);
-        return;
-    }
-    printf("**Layer %d: `%s`** (%d → %d)\n\n", i, v->spec, v->in, v->out);
-    const char *cols[] = {"unit j", "y_j"};
-    md_head(cols, 2);
-    for (int j = 0; j < v->out; j++) {
-        printf("| %d ", j + 1);
-        md_cell((double)y[j]);
-        printf("|\n");
-    }
-    putchar('\n');
-}
-
-static void backward_dense(nn_model *m, int i, const layer_view *v, const nn_real *x)
-{
-    size_t n;
-    const nn_real *g = nn_model_layer_grads(m, i, &n), *dW = g, *db = g + (size_t)v->in * v->out;
-    const nn_real *dz = nn_model_layer_output_grad(m, i)->data, *dx = layer_input_grad(m, i);
-    const nn_real *in = layer_input(m, i, x);
-    const char *xname = i == 0 ? "the sample" : "the previous layer's output";
-    if (!md) {
-        printf("[%d] %s\n", i, v->spec);
-        vec("dL/dz", dz, v->out, NULL);
-        mat("dL/dW", dW, v->in, v->out, "(= x^T dL/dz: dL/dW[i][j] = x[i] * dL/dz[j])");
-        vec("dL/db", db, v->out, "(= dL/dz)");
-        if (dx) vec("dL/dx", dx, v->in, i == 0 ? "(= dL/dz W^T, gradient of the sample)" : "(= dL/dz W^T)");
-        return;
-    }
-    printf("**Layer %d: `%s`**: dL/dW_ij = x_i · dL/dz_j, dL/db_j = dL/dz_j, dL/dx_i = Σ_j W_ij · dL/dz_j, "
-           "x is %s\n\n", i, v->spec, xname);
-    char hdr[64][24];
-    const char *cols[64];
-    int nc = 0;
-    cols[nc++] = "unit j";
-    cols[nc++] = "dL/dz_j";
-    cols[nc++] = "dL/db_j";
-    for (int r = 0; r < v->in && nc < 62; r++) {
-        snprintf(hdr[nc], sizeof hdr[nc], "dL/dW_%d,j", r + 1);
-        cols[nc] = hdr[nc];
-        nc++;
-    }
-    md_head(cols, nc);
-    for (int j = 0; j < v->out; j++) {
-        printf("| %d ", j + 1);
-        md_cell((double)dz[j]);
-        md_cell((double)db[j]);
-        for (int r = 0; r < v->in && r < 60; r++) md_cell((double)dW[(size_t)r * v->out + j]);
-        printf("|\n");
-    }
-    putchar('\n');
-    if (!dx) return;
-    const char *c2[] = {"input i", "x_i", "dL/dx_i"};
-    md_head(c2, 3);
-    for (int r = 0; r < v->in; r++) {
-        printf("| %d ", r + 1);
-        md_cell((double)in[r]);
-        md_cell((double)dx[r]);
-        printf("|\n");
-    }
-    putchar('\n');
-}
-
-static void backward_act(nn_model *m, int i, const layer_view *v, const nn_real *x)
-{
-    const nn_real *da = nn_model_layer_output_grad(m, i)->data, *dz = layer_input_grad(m, i);
-    const nn_real *z = layer_input(m, i, x);
-    nn_real *dadz = malloc(sizeof *dadz * (size_t)v->out);
-    if (!dadz) return;
-    for (int j = 0; j < v->out; j++) {
-        nn_real d = 0;
-        if (v->np == 0) nn_act_eval(&v->act, z[j], &d);
-        /* Learnable parameters live in the layer (one per unit maybe), not in the spec: the backward pass
-         * itself tells the factor it applied. */
-        else d = dz && da[j] != 0 ? dz[j] / da[j] : (nn_real)NAN;
-        dadz[j] = d;
-    }
-    if (!md) {
-        printf("[%d] %s\n", i, v->spec);
-        vec("dL/da", da, v->out, NULL);
-        vec("da/dz", dadz, v->out, "(= f'(z))");
-        if (dz) vec("dL/dz", dz, v->out, "(= dL/da * da/dz)");
-        if (v->np) {
-            size_t n;
-            const nn_real *g = nn_model_layer_grads(m, i, &n);
-            vec("dL/dparams", g, (int)n, NULL);
-        }
+    if (lv->kind == L_DENSE) {
+        snprintf(v->text, sizeof v->text, "[%d] %s  (%d -> %d)  z = x W + b", i, lv->spec, lv->in, lv->out);
+        snprintf(v->md, sizeof v->md, "**Layer %d: `%s`** (%d inputs → %d units), z = x W + b", i, lv->spec,
+                 lv->in, lv->out);
+        table *t = add_table(v, lv->out, "unit j");
+        tcol *W = add_col(t, "W", "W_%d,j", p);
+        W->note = "(row i: weights from input i)", W->rows = lv->in, W->split = 1;
+        add_col(t, "b", "b_j", p + (size_t)lv->in * (size_t)lv->out);
+        add_col(t, "z", "z_j", y);
+    } else if (lv->kind == L_ACT) {
+        const nn_act_info *info = nn_act_info_of(lv->act.id);
+        snprintf(v->text, sizeof v->text, "[%d] %s  a = f(z), f(x) = %s", i, lv->spec, info ? info->formula : "?");
+        snprintf(v->md, sizeof v->md, "**Layer %d: `%s`**, a = f(z) with f(x) = %s", i, lv->spec,
+                 info ? info->formula : "?");
+        table *t = add_table(v, lv->out, "unit j");
+        add_col(t, NULL, "z_j", layer_input(m, i, x));
+        add_col(t, "a", "a_j", y);
     } else {
-        printf("**Layer %d: `%s`**: dL/dz_j = dL/da_j · f'(z_j)\n\n", i, v->spec);
-        const char *cols[] = {"unit j", "z_j", "dL/da_j", "da/dz_j", "dL/dz_j"};
-        md_head(cols, 5);
-        for (int j = 0; j < v->out; j++) {
-            printf("| %d ", j + 1);
-            md_cell((double)z[j]);
-            md_cell((double)da[j]);
-            md_cell((double)dadz[j]);
-            md_cell(dz ? (double)dz[j] : NAN);
-            printf("|\n");
-        }
-        putchar('\n');
-    }
-    free(dadz);
-}
-
-static void backward_other(nn_model *m, int i, const layer_view *v)
-{
-    size_t n;
-    const nn_real *dy = nn_model_layer_output_grad(m, i)->data, *dx = layer_input_grad(m, i);
-    const nn_real *g = nn_model_layer_grads(m, i, &n);
-    if (!md) {
-        printf("[%d] %s\n", i, v->spec);
-        vec("dL/dy", dy, v->out, NULL);
-        if (n) vec("dL/dparams", g, (int)n, NULL);
-        if (dx) vec("dL/dx", dx, v->in, NULL);
-        return;
-    }
-    printf("**Layer %d: `%s`**\n\n", i, v->spec);
-    const char *cols[] = {"unit j", "dL/dy_j"};
-    md_head(cols, 2);
-    for (int j = 0; j < v->out; j++) {
-        printf("| %d ", j + 1);
-        md_cell((double)dy[j]);
-        printf("|\n");
-    }
-    putchar('\n');
-    if (dx) {
-        const char *c2[] = {"input i", "dL/dx_i"};
-        md_head(c2, 2);
-        for (int r = 0; r < v->in; r++) {
-            printf("| %d ", r + 1);
-            md_cell((double)dx[r]);
-            printf("|\n");
-        }
-        putchar('\n');
+        snprintf(v->text, sizeof v->text, "[%d] %s  (%d -> %d)", i, lv->spec, lv->in, lv->out);
+        snprintf(v->md, sizeof v->md, "**Layer %d: `%s`** (%d → %d)", i, lv->spec, lv->in, lv->out);
+        if (n) add_col(add_table(v, (int)n, NULL), "params", NULL, p);
+        add_col(add_table(v, lv->out, "unit j"), "y", "y_j", y);
     }
 }
 
-/* The head's probabilities from the logits, computed here: a predict call would overwrite the traced state. */
-static void sgd_view(nn_model *m, int i, const layer_view *v, double lr)
+/* dadz: scratch of lv->out reals for an activation's factor f'(z). */
+static void backward_view(nn_model *m, const layer_view *lv, const nn_real *x, nn_real *dadz, view *v)
 {
+    int i = lv->index;
     size_t n;
-    const nn_real *p = nn_model_layer_params(m, i, &n), *g = nn_model_layer_grads(m, i, &n);
-    if (!n) return;
-    nn_real *q = malloc(sizeof *q * n);
-    if (!q) return;
-    for (size_t k = 0; k < n; k++) q[k] = (nn_real)((double)p[k] - lr * (double)g[k]);
-    if (!md) {
-        printf("[%d] %s\n", i, v->spec);
-        if (v->kind == L_DENSE) {
-            mat("W", q, v->in, v->out, NULL);
-            vec("b", q + (size_t)v->in * v->out, v->out, NULL);
-        } else {
-            vec("params", q, (int)n, NULL);
+    const nn_real *g = nn_model_layer_grads(m, i, &n), *dy = nn_model_layer_output_grad(m, i)->data;
+    const nn_real *dx = layer_input_grad(m, i), *in = layer_input(m, i, x);
+    snprintf(v->text, sizeof v->text, "[%d] %s", i, lv->spec);
+    if (lv->kind == L_DENSE) {
+        snprintf(v->md, sizeof v->md, "**Layer %d: `%s`**: dL/dW_ij = x_i · dL/dz_j, dL/db_j = dL/dz_j, dL/dx_i = "
+                 "Σ_j W_ij · dL/dz_j, x is %s", i, lv->spec, i == 0 ? "the sample" : "the previous layer's output");
+        table *t = add_table(v, lv->out, "unit j");
+        add_col(t, "dL/dz", "dL/dz_j", dy);
+        tcol *dW = add_col(t, "dL/dW", "dL/dW_%d,j", g);
+        dW->note = "(= x^T dL/dz: dL/dW[i][j] = x[i] * dL/dz[j])", dW->rows = lv->in, dW->split = 1;
+        add_col(t, "dL/db", "dL/db_j", g + (size_t)lv->in * (size_t)lv->out)->note = "(= dL/dz)";
+        if (!dx) return;
+        t = add_table(v, lv->in, "input i");
+        add_col(t, NULL, "x_i", in);
+        add_col(t, "dL/dx", "dL/dx_i", dx)->note = i == 0 ? "(= dL/dz W^T, gradient of the sample)" : "(= dL/dz W^T)";
+    } else if (lv->kind == L_ACT) {
+        for (int j = 0; j < lv->out; j++) {
+            nn_real d = 0;
+            if (lv->np == 0) nn_act_eval(&lv->act, in[j], &d);
+            /* Learnable parameters live in the layer (one per unit maybe), not in the spec: the backward pass
+             * itself tells the factor it applied. */
+            else d = dx && dy[j] != 0 ? dx[j] / dy[j] : (nn_real)NAN;
+            dadz[j] = d;
         }
+        snprintf(v->md, sizeof v->md, "**Layer %d: `%s`**: dL/dz_j = dL/da_j · f'(z_j)", i, lv->spec);
+        table *t = add_table(v, lv->out, "unit j");
+        add_col(t, NULL, "z_j", in);
+        add_col(t, "dL/da", "dL/da_j", dy);
+        add_col(t, "da/dz", "da/dz_j", dadz)->note = "(= f'(z))";
+        add_col(t, "dL/dz", "dL/dz_j", dx)->note = "(= dL/da * da/dz)";
+        if (lv->np) add_col(add_table(v, (int)n, NULL), "dL/dparams", NULL, g);
     } else {
-        for (size_t k = 0; k < n; k++) {
-            char name[64];
-            if (v->kind == L_DENSE && k < (size_t)v->in * v->out)
-                snprintf(name, sizeof name, "W_%d,%d", (int)(k / v->out) + 1, (int)(k % v->out) + 1);
-            else if (v->kind == L_DENSE)
-                snprintf(name, sizeof name, "b_%d", (int)(k - (size_t)v->in * v->out) + 1);
-            else
-                snprintf(name, sizeof name, "p_%zu", k + 1);
-            printf("| %d `%s` | %s ", i, v->spec, name);
-            md_cell((double)p[k]);
-            md_cell((double)g[k]);
-            md_cell((double)q[k]);
-            printf("|\n");
-        }
+        snprintf(v->md, sizeof v->md, "**Layer %d: `%s`**", i, lv->spec);
+        add_col(add_table(v, lv->out, "unit j"), "dL/dy", "dL/dy_j", dy);
+        if (n) add_col(add_table(v, (int)n, NULL), "dL/dparams", NULL, g);
+        if (dx) add_col(add_table(v, lv->in, "input i"), "dL/dx", "dL/dx_i", dx);
     }
-    free(q);
+}
+
+/* The markdown label cells of parameter r of a layer: the layer and the parameter's name. */
+static void param_name(const table *t, int r, char *buf, size_t size)
+{
+    const layer_view *lv = t->ctx;
+    size_t k = (size_t)(t->base + r), nw = (size_t)lv->in * (size_t)lv->out;
+    int n = snprintf(buf, size, "%d `%s` | ", lv->index, lv->spec);
+    if (n < 0 || (size_t)n >= size) return;
+    if (lv->kind == L_DENSE && k < nw)
+        snprintf(buf + n, size - (size_t)n, "W_%d,%d", (int)(k / lv->out) + 1, (int)(k % lv->out) + 1);
+    else if (lv->kind == L_DENSE)
+        snprintf(buf + n, size - (size_t)n, "b_%d", (int)(k - nw) + 1);
+    else
+        snprintf(buf + n, size - (size_t)n, "p_%zu", k + 1);
+}
+
+/* One layer's parameters before, their gradient and after the step (q, computed by the caller). */
+static void sgd_view(nn_model *m, const layer_view *lv, const nn_real *q, int cont, view *v)
+{
+    size_t n, nw = lv->kind == L_DENSE ? (size_t)lv->in * (size_t)lv->out : 0;
+    const nn_real *p = nn_model_layer_params(m, lv->index, &n), *g = nn_model_layer_grads(m, lv->index, &n);
+    snprintf(v->text, sizeof v->text, "[%d] %s", lv->index, lv->spec);
+    /* A dense layer's W and b are two blocks of the same markdown table; text shows W as a matrix. */
+    size_t from[2] = {0, nw}, to[2] = {nw, n};
+    for (int b = 0; b < 2; b++) {
+        if (from[b] == to[b]) continue;
+        table *t = add_table(v, (int)(to[b] - from[b]), "layer");
+        t->label[1] = "parameter", t->name = param_name, t->ctx = lv, t->base = (int)from[b], t->cont = cont;
+        cont = 1;
+        add_col(t, NULL, "before", p + from[b]);
+        add_col(t, NULL, "dL/dp", g + from[b]);
+        tcol *c = add_col(t, lv->kind == L_DENSE ? (b ? "b" : "W") : "params", "after", q + from[b]);
+        if (lv->kind == L_DENSE && !b) c->rows = lv->in;
+    }
 }
 
 static int parse_sample(const char *s, nn_real **out, int *n)
@@ -513,6 +494,7 @@ int cmd_trace(int argc, char **argv)
     for (int i = 0; i < nl; i++) {
         layer_view *v = &views[i];
         nn_model_layer_spec(m, i, v->spec, sizeof v->spec);
+        v->index = i;
         v->in = nn_model_layer_inputs(m, i);
         v->out = nn_model_layer_outputs(m, i);
         nn_model_layer_params(m, i, &v->np);
@@ -524,68 +506,85 @@ int cmd_trace(int argc, char **argv)
     char spec[1024];
     nn_model_spec(m, spec, sizeof spec);
 
-    /* Forward. */
-    if (md) {
-        printf("## Trace of `%s`\n\nLoss `%s`, learning rate %g, %zu parameters. Sample x = (", spec,
-               nn_loss_name(loss), lr, np);
-        for (int i = 0; i < inputs; i++) {
-            if (i) printf(", ");
-            num((double)x[i]);
-        }
-        printf("), label y = ");
-        num(yv);
-        printf(".\n\n### Forward pass\n\n");
-    } else {
-        printf("trace: %s  loss=%s  lr=%g  parameters=%zu\n", spec, nn_loss_name(loss), lr, np);
-        vec("x", x, inputs, "(the sample)");
-        printf("    y = ");
-        num(yv);
-        printf("\n\nforward\n");
+    /* Each view filled once, then rendered in the chosen format. */
+    view *v = calloc(1, sizeof *v);
+    size_t ns = np + 1; /* the parameters after the step, an activation's f'(z) */
+    for (int i = 0; i < nl; i++)
+        if ((size_t)views[i].out >= ns) ns = (size_t)views[i].out + 1;
+    nn_real *scratch = malloc(sizeof *scratch * ns);
+    if (!v || !scratch) {
+        free(v);
+        free(scratch);
+        cli_error("trace: out of memory");
+        goto done;
     }
+    char xs[1024] = "", ys[40], Ls[40];
+    for (int i = 0, k = 0; i < inputs && k < (int)sizeof xs; i++)
+        k += snprintf(xs + k, sizeof xs - (size_t)k, "%s%.*g", i ? ", " : "", digits, (double)x[i]);
+    fmtnum(ys, sizeof ys, yv);
+    fmtnum(Ls, sizeof Ls, L);
+    md_pending = 0;
+
+    *v = (view){0};
+    snprintf(v->text, sizeof v->text, "trace: %s  loss=%s  lr=%g  parameters=%zu", spec, nn_loss_name(loss), lr, np);
+    snprintf(v->md, sizeof v->md, "## Trace of `%s`\n\nLoss `%s`, learning rate %g, %zu parameters. Sample x = (%s), "
+             "label y = %s.", spec, nn_loss_name(loss), lr, np, xs, ys);
+    table *t = add_table(v, inputs, NULL);
+    tcol *col;
+    add_col(t, "x", NULL, x)->note = "(the sample)";
+    col = add_col(t, "y", NULL, NULL);
+    col->rows = -1;
+    col->s = yv;
+    render(v);
+    *v = (view){.text = "\nforward", .md = "### Forward pass"};
+    render(v);
     for (int i = 0; i < nl; i++) {
-        if (views[i].kind == L_DENSE) forward_dense(m, i, &views[i]);
-        else if (views[i].kind == L_ACT) forward_act(m, i, &views[i], x);
-        else forward_other(m, i, &views[i]);
+        *v = (view){0};
+        forward_view(m, &views[i], x, v);
+        render(v);
     }
+
     /* The loss head's own probabilities; for one sigmoid output the second is p. */
     nn_loss_predict(loss, out, NULL, probs);
     if (loss == NN_LOSS_SIGMOID_BCE) probs[0] = probs[1];
-    const nn_real *dout = nn_model_layer_output_grad(m, nl - 1)->data;
-    if (!md) {
-        printf("loss %s: %s\n", nn_loss_name(loss), nn_loss_formula(loss));
-        if (loss != NN_LOSS_MSE) vec("p", probs, outs, NULL);
-        printf("    L = ");
-        num(L);
-        printf("\n\nbackward (chain rule, from the loss to the input)\nloss head\n");
-        vec("dL/dz", dout, outs, "(gradient of the last layer's output)");
-    } else {
-        printf("**Loss** `%s`: %s. **L = ", nn_loss_name(loss), nn_loss_formula(loss));
-        num(L);
-        printf("**\n\n");
-        const char *cols[] = {"output j", "z_j", loss == NN_LOSS_MSE ? "z_j" : "p_j", "dL/dz_j"};
-        md_head(cols, 4);
-        for (int j = 0; j < outs; j++) {
-            printf("| %d ", j + 1);
-            md_cell((double)out->data[j]);
-            md_cell((double)probs[j]);
-            md_cell((double)dout[j]);
-            printf("|\n");
-        }
-        printf("\n### Backward pass\n\n");
-    }
+    *v = (view){0};
+    snprintf(v->text, sizeof v->text, "loss %s: %s", nn_loss_name(loss), nn_loss_formula(loss));
+    snprintf(v->md, sizeof v->md, "**Loss** `%s`: %s. **L = %s**", nn_loss_name(loss), nn_loss_formula(loss), Ls);
+    t = add_table(v, outs, "output j");
+    add_col(t, NULL, "z_j", out->data);
+    add_col(t, loss == NN_LOSS_MSE ? NULL : "p", loss == NN_LOSS_MSE ? "z_j" : "p_j", probs);
+    col = add_col(t, "L", NULL, NULL);
+    col->rows = -1;
+    col->s = L;
+    col = add_col(t, "dL/dz", "dL/dz_j", nn_model_layer_output_grad(m, nl - 1)->data);
+    col->pre = "\nbackward (chain rule, from the loss to the input)\nloss head";
+    col->note = "(gradient of the last layer's output)";
+    render(v);
+    *v = (view){.md = "### Backward pass"};
+    render(v);
     for (int i = nl - 1; i >= 0; i--) {
-        if (views[i].kind == L_DENSE) backward_dense(m, i, &views[i], x);
-        else if (views[i].kind == L_ACT) backward_act(m, i, &views[i], x);
-        else backward_other(m, i, &views[i]);
+        *v = (view){0};
+        backward_view(m, &views[i], x, scratch, v);
+        render(v);
     }
-    if (!md) {
-        printf("\nsgd step (lr=%g): p <- p - lr * dL/dp\n", lr);
-    } else {
-        printf("### After one SGD step (lr = %g): p ← p − lr · dL/dp\n\n", lr);
-        const char *cols[] = {"layer", "parameter", "before", "dL/dp", "after"};
-        md_head(cols, 5);
+
+    *v = (view){0};
+    snprintf(v->text, sizeof v->text, "\nsgd step (lr=%g): p <- p - lr * dL/dp", lr);
+    snprintf(v->md, sizeof v->md, "### After one SGD step (lr = %g): p ← p − lr · dL/dp", lr);
+    render(v);
+    int cont = 0;
+    for (int i = 0; i < nl; i++) {
+        size_t n;
+        const nn_real *p = nn_model_layer_params(m, i, &n), *g = nn_model_layer_grads(m, i, &n);
+        if (!n) continue;
+        for (size_t k = 0; k < n; k++) scratch[k] = (nn_real)((double)p[k] - lr * (double)g[k]);
+        *v = (view){0};
+        sgd_view(m, &views[i], scratch, cont, v);
+        render(v);
+        cont = 1;
     }
-    for (int i = 0; i < nl; i++) sgd_view(m, i, &views[i], lr);
+    free(v);
+    free(scratch);
     rc = CLI_OK;
 done:
     free(views);
