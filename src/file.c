@@ -1,4 +1,4 @@
-/* file.c: the library's one whole-file reader (CSV files, model files). */
+/* file.c: the library's one whole-file reader (CSV files, model files, and the CLI's standard input). */
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -6,9 +6,14 @@
 #include <string.h>
 #include "internal.h"
 
-/* The whole of f, NUL-terminated: parsing in place needs no line-length limit. name is for messages. */
-static char *read_stream(FILE *f, const char *name, size_t *len)
+/* Parsing in place needs no line-length limit. */
+char *nn_read_stream(FILE *f, const char *name, size_t *len)
 {
+    if (!f || !len) {
+        nn_fail(NN_EINVAL, "nn_read_stream: NULL argument");
+        return NULL;
+    }
+    if (!name) name = "<stream>";
     size_t cap = 1 << 16, n = 0;
     char *buf = nn_malloc(cap);
     while (buf) {
@@ -43,7 +48,7 @@ char *nn_read_file(const char *path, size_t *len)
         nn_fail(NN_EIO, "%s: cannot open: %s", path, strerror(errno));
         return NULL;
     }
-    char *buf = read_stream(f, path, len);
+    char *buf = nn_read_stream(f, path, len);
     fclose(f);
     return buf;
 }

@@ -74,6 +74,9 @@ NN_API nn_dataset *nn_dataset_read_csv(const char *path, const nn_csv_opts *o);
 /* As nn_dataset_read_csv, from len bytes of text (not changed; e.g. standard input read by the caller);
  * name is used in messages. */
 NN_API nn_dataset *nn_dataset_parse_csv(const char *text, size_t len, const char *name, const nn_csv_opts *o);
+/* The whole of stream f (standard input, a pipe) as NUL-terminated text of *len bytes, for nn_dataset_parse_csv;
+ * the caller frees it. NULL with a message naming `name` on NN_ENOMEM or NN_EIO (a read error). */
+NN_API char *nn_read_stream(FILE *f, const char *name, size_t *len);
 /* nn_dataset_read_csv with the default options but the given header (1, 0 or -1 detect) and labels =
  * NN_LABELS_IDS: whole-number labels are the class ids as they are. */
 NN_API nn_dataset *nn_dataset_load_csv(const char *path, int header);

@@ -227,23 +227,8 @@ int cli_data_option(const char *cmd, int c, const char *arg)
 
 char *cli_read_stdin(size_t *len)
 {
-    size_t cap = 1 << 16, n = 0;
-    char *buf = malloc(cap);
-    while (buf) {
-        n += fread(buf + n, 1, cap - n, stdin);
-        if (n < cap) break;
-        char *b = realloc(buf, cap * 2);
-        if (!b) free(buf);
-        buf = b;
-        cap *= 2;
-    }
-    if (!buf) cli_error("<stdin>: out of memory");
-    else if (ferror(stdin)) {
-        cli_error("<stdin>: read error: %s", strerror(errno));
-        free(buf);
-        buf = NULL;
-    }
-    *len = n;
+    char *buf = nn_read_stream(stdin, "<stdin>", len);
+    if (!buf) cli_error("%s", nn_errmsg());
     return buf;
 }
 
