@@ -102,3 +102,34 @@ nn_status nn_parse_int(const char *what, const char *key, const char *val, long 
     *out = v;
     return NN_OK;
 }
+
+/* A ',' ends a spec unless the next item is KEY=VALUE with a bare KEY (no ':' or '+' before its '='): a
+ * parameter continues the spec before it ("srelu:t_l=-1,a_l=0.1"), while "dense:4" or compare's "sgd+l2=1e-4"
+ * start the next one. */
+static int continues(const char *item)
+{
+    size_t key = strcspn(item, "=:+,");
+    return key > 0 && item[key] == '=';
+}
+
+nn_status nn_spec_list_next(const char *list, size_t *pos, char *buf, size_t size)
+{
+    if (!list || !pos || !buf || !size) return nn_fail(NN_EINVAL, "nn_spec_list_next: NULL argument");
+    buf[0] = '\0';
+    if (!*list) return nn_fail(NN_EINVAL, "empty list");
+    const char *start = list + *pos, *p = start;
+    for (;;) {
+        size_t len = strcspn(p, ",");
+        if (len == 0) return nn_fail(NN_EINVAL, "'%s' has an empty item", list);
+        p += len;
+        if (*p != ',' || !continues(p + 1)) break;
+        p++;
+    }
+    size_t n = (size_t)(p - start);
+    if (n >= size) return nn_fail(NN_EINVAL, "'%.40s...' is longer than %zu characters", start, size - 1);
+    memcpy(buf, start, n);
+    buf[n] = '\0';
+    if (*p == ',' && !*++p) return nn_fail(NN_EINVAL, "'%s' ends with ','", list);
+    *pos = (size_t)(p - list);
+    return NN_OK;
+}
