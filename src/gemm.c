@@ -187,7 +187,7 @@ void nn_gemm(int ta, int tb, int m, int n, int k, nn_real alpha, const nn_real *
 /* Parts of at least this many multiply-adds: OpenBLAS 0.3.21 runs products of up to 100^3 on SkylakeX through
  * separate small-matrix kernels that sum in another order, so a block below that size would round unlike the
  * whole product. */
-#define NN_GEMM_BLOCK_MIN 1100000.0
+#define NN_GEMM_BLOCK_MIN 4200000.0
 
 /* How many of nparts threads get a block: as many as keep every block above NN_GEMM_BLOCK_MIN. */
 static int useful_parts(const nn_gemm_args *g, int nparts)

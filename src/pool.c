@@ -49,6 +49,7 @@ void nn_pool_run(nn_pool *p, nn_pool_fn fn, void *ctx)
 struct nn_pool {
     int threads;
     pthread_t *tid;
+    struct worker_arg *arg; /* one per started thread, owned here: a thread that starts late frees nothing */
     pthread_mutex_t mu;
     pthread_cond_t wake;
     int sleepers;            /* threads waiting on wake (under mu) */
@@ -99,7 +100,6 @@ static unsigned wait_job(nn_pool *p, unsigned seen)
 static void *worker(void *arg)
 {
     worker_arg a = *(worker_arg *)arg;
-    free(arg);
     nn_pool *p = a.p;
     unsigned seen = 0;
     for (;;) {
@@ -128,7 +128,10 @@ nn_pool *nn_pool_new(int threads)
     p->threads = threads;
     if (threads == 1) return p;
     p->tid = nn_calloc((size_t)threads - 1, sizeof *p->tid);
-    if (!p->tid) {
+    p->arg = nn_calloc((size_t)threads - 1, sizeof *p->arg);
+    if (!p->tid || !p->arg) {
+        free(p->tid);
+        free(p->arg);
         free(p);
         return NULL;
     }
@@ -138,17 +141,16 @@ nn_pool *nn_pool_new(int threads)
     atomic_init(&p->pending, 0);
     atomic_init(&p->quit, 0);
     for (int i = 1; i < threads; i++) {
-        worker_arg *a = nn_malloc(sizeof *a);
-        if (a) *a = (worker_arg){p, i};
-        int e = a ? pthread_create(&p->tid[i - 1], NULL, worker, a) : 0;
-        if (!a || e) {
-            free(a);
+        p->arg[i - 1] = (worker_arg){p, i};
+        int e = pthread_create(&p->tid[i - 1], NULL, worker, &p->arg[i - 1]);
+        if (e) {
             stop(p, i - 1);
             pthread_mutex_destroy(&p->mu);
             pthread_cond_destroy(&p->wake);
             free(p->tid);
+            free(p->arg);
             free(p);
-            if (e) nn_fail(NN_EIO, "cannot start thread %d of %d: %s", i + 1, threads, strerror(e));
+            nn_fail(NN_EIO, "cannot start thread %d of %d: %s", i + 1, threads, strerror(e));
             return NULL;
         }
     }
@@ -164,6 +166,7 @@ void nn_pool_free(nn_pool *p)
         pthread_cond_destroy(&p->wake);
     }
     free(p->tid);
+    free(p->arg);
     free(p);
 }
 

@@ -155,7 +155,7 @@ START_TEST(train_step_allocates_nothing)
         {"dense:100,relu,dense:100,relu,dense:10", "sgd:lr=0.01,momentum=0.9", NN_LOSS_SOFTMAX_XENT, 10},
         {"dense:300,tanh,dense:37,relu,dense:3", "adam", NN_LOSS_SOFTMAX_XENT, 3},
         /* products large enough to be split over the model's threads */
-        {"dense:512,relu,dense:512,relu,dense:3", "sgd:lr=0.01,momentum=0.9", NN_LOSS_SOFTMAX_XENT, 3},
+        {"dense:1024,relu,dense:1024,relu,dense:3", "sgd:lr=0.01,momentum=0.9", NN_LOSS_SOFTMAX_XENT, 3},
     };
     for (int threads = 1; threads <= 2; threads++)
         for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {

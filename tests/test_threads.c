@@ -7,8 +7,8 @@
 #include "pool.h"
 #include "optim/optim_internal.h"
 
-#define IN 64
-#define ROWS 200
+#define IN 128
+#define ROWS 512
 
 /* Parameters and losses after `steps` steps of arch on `threads` threads; *np gets their count. */
 static nn_real *train(const char *arch, const char *opt, int threads, int steps, double *losses, size_t *np)
