@@ -99,13 +99,25 @@ START_TEST(ranks_equal_one_process)
 }
 END_TEST
 
+static int count(const char *s, const char *what)
+{
+    int n = 0;
+    for (const char *p = s; (p = strstr(p, what)); p++) n++;
+    return n;
+}
+
 START_TEST(failing_rank_fails_all)
 {
     if (!have_mpi()) return;
     const char *bin = getenv("NNLAB_BIN");
     int rc = sh("%s -np 1 '%s' " TRAIN " : -np 1 '%s' " TRAIN " --data missing.csv", mpirun, bin, bin);
     ck_assert_msg(rc == 1, "exit status %d (124 is a hang stopped by timeout): %s", rc, err);
-    ck_assert_msg(strstr(err, "nnlab: rank 1: missing.csv: cannot open"), "%s", err);
+    ck_assert_msg(count(err, "nnlab: rank 1: missing.csv: cannot open") == 1, "%s", err);
+    ck_assert_msg(count(err, "missing.csv") == 1, "%s", err);
+    /* Every rank meets a usage error; rank 0 alone prints it, every rank exits with status 2. */
+    rc = sh("%s -np 2 '%s' train --data moons --bogus", mpirun, bin);
+    ck_assert_msg(rc == 2, "exit status %d (124 is a hang stopped by timeout): %s", rc, err);
+    ck_assert_msg(count(err, "unknown option '--bogus'") == 1, "%s", err);
 }
 END_TEST
 
@@ -138,13 +150,6 @@ START_TEST(compare_ranks_equal_one_process)
     ck_assert_int_eq(sh("grep -q 'diverged' d1/results.json && cmp d1.txt d2.txt && diff -r d1 d2"), 0);
 }
 END_TEST
-
-static int count(const char *s, const char *what)
-{
-    int n = 0;
-    for (const char *p = s; (p = strstr(p, what)); p++) n++;
-    return n;
-}
 
 START_TEST(compare_errors_once)
 {

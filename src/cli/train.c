@@ -758,6 +758,9 @@ static int finish(train_args *a, train_state *s)
 
 int cmd_train(int argc, char **argv)
 {
+    /* Under mpirun every rank runs the command; rank 0 prints, the others' errors reach it through
+     * cli_dist_all_ok, so that an error every rank meets is printed once (as compare does). */
+    if (cli_dist_rank() > 0) cli_errors_muted = 1;
     train_args a = {.R = {.epochs = CLI_DEFAULT_EPOCHS, .batch = 32, .seed = 1, .standardize = 1, .restore_best = -1}};
     int rc = parse_train_args(argc, argv, &a);
     if (rc >= 0) return rc;
