@@ -806,6 +806,10 @@ START_TEST(test_trace_by_hand)
     ck_assert_ptr_nonnull(strstr(out, "### Backward pass"));
     ck_assert_ptr_nonnull(strstr(out, "| unit j |"));
     ck_assert_ptr_nonnull(strstr(out, "|---:"));
+    /* mse predicts z itself: the loss table has z_j once, no probability column. */
+    rc = run("trace --arch dense:2,tanh,dense:1 --sample 0.5,-1 --label 0.3 --loss mse --format markdown");
+    ck_assert_msg(rc == 0, "trace mse markdown failed: %s", err);
+    ck_assert_ptr_nonnull(strstr(out, "| output j | z_j | dL/dz_j |"));
 }
 END_TEST
 

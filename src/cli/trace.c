@@ -552,7 +552,7 @@ int cmd_trace(int argc, char **argv)
     snprintf(v->md, sizeof v->md, "**Loss** `%s`: %s. **L = %s**", nn_loss_name(loss), nn_loss_formula(loss), Ls);
     t = add_table(v, outs, "output j");
     add_col(t, NULL, "z_j", out->data);
-    add_col(t, loss == NN_LOSS_MSE ? NULL : "p", loss == NN_LOSS_MSE ? "z_j" : "p_j", probs);
+    if (loss != NN_LOSS_MSE) add_col(t, "p", "p_j", probs); /* mse predicts z itself */
     col = add_col(t, "L", NULL, NULL);
     col->rows = -1;
     col->s = L;
