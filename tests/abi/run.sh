@@ -1,5 +1,3 @@
-# The headers of libnnlab; mpi.h belongs to libnnlab_mpi, a separate library.
-headers() { ls "$inc"/nnlab/*.h | grep -v /mpi.h; }
 #!/bin/bash
 # tests/abi/run.sh LIBNNLAB_SO INCLUDE_DIR: libnnlab.so exports exactly the functions its public headers
 # declare with NN_API, no internal symbol (nn_fail, nn_gemm, layer constructors, ...), and every one of them.
