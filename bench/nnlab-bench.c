@@ -19,6 +19,8 @@ static const char usage[] =
     "       nnlab-bench --suite [--seconds S]     W1, W2, W3 at 1 and 2 threads, as a table\n"
     "       nnlab-bench --quick                   a few short runs (CI: proves the program works)\n"
     "       nnlab-bench --acts [--n N]            ns per element of forward+backward, every activation\n"
+    "       nnlab-bench --kernels [--batch B --widths ...]  GFLOP/s of every product kernel on each product\n"
+    "                                             of W1, W2, W3 (or of the given MLP), one thread\n"
     "One run prints: samples_per_s=N gemm_bound_samples_per_s=M ratio=R products_samples_per_s=P vs_products=V\n"
     "outside_products=O peak_rss_kb=K gemm_share=G peak_gflops=F bound_core=C cpu=\"...\" core=C\n"
     "(defaults: --threads 1 --batch 256 --widths 784,1024,1024,10 --act relu --seconds 3).\n"
@@ -243,19 +245,20 @@ static void print_line(const result *r)
            facts.cpu[0] ? facts.cpu : "unknown", facts.core[0] ? facts.core : "none");
 }
 
+static const workload suite_workloads[] = {
+    {"W1 2-16-16-2", {2, 16, 16, 2}, 4, 32, 1, "relu", 0},
+    {"W2 64-256-256-10", {64, 256, 256, 10}, 4, 64, 1, "relu", 0},
+    {"W3 784-1024-1024-10", {784, 1024, 1024, 10}, 4, 256, 1, "relu", 0},
+};
+
 static int suite(double seconds, int quick)
 {
-    static const workload base[] = {
-        {"W1 2-16-16-2", {2, 16, 16, 2}, 4, 32, 1, "relu", 0},
-        {"W2 64-256-256-10", {64, 256, 256, 10}, 4, 64, 1, "relu", 0},
-        {"W3 784-1024-1024-10", {784, 1024, 1024, 10}, 4, 256, 1, "relu", 0},
-    };
     printf("| workload | batch | threads | samples/s | products only | gemm bound | %% of bound | %% of products only "
            "| outside products | peak RSS | CPU | core |\n|---|---|---|---|---|---|---|---|---|---|---|---|\n");
     int rc = 0;
     for (int i = 0; i < 3; i++)
         for (int th = 1; th <= (quick ? 1 : 2); th++) {
-            workload w = base[i];
+            workload w = suite_workloads[i];
             w.threads = th;
             w.seconds = seconds;
             result r;
@@ -305,6 +308,59 @@ static int bench_acts(size_t n, double seconds)
     return 0;
 }
 
+/* GFLOP/s of kernel `kind` on one product (one thread, best of several runs of at least a few ms). */
+static double kernel_gflops(int kind, int ta, int tb, int m, int n, int k, double seconds)
+{
+    size_t na = (size_t)m * k, nb = (size_t)k * n, nc = (size_t)m * n;
+    nn_real *a = malloc(na * sizeof *a), *b = malloc(nb * sizeof *b), *c = calloc(nc, sizeof *c);
+    if (!a || !b || !c) return NAN;
+    for (size_t i = 0; i < na; i++) a[i] = (nn_real)((i % 7) - 3) * 0.1f;
+    for (size_t i = 0; i < nb; i++) b[i] = (nn_real)((i % 5) - 2) * 0.1f;
+    int lda = ta ? m : k, ldb = tb ? k : n, reps = (int)(2e6 / ((double)m * n * k)) + 1;
+    double best = INFINITY, t0 = nn_seconds();
+    for (int r = 0; r < 5 || nn_seconds() - t0 < seconds; r++) {
+        double t1 = nn_seconds();
+        for (int q = 0; q < reps; q++) nn_gemm_with(kind, ta, tb, m, n, k, 1, a, lda, b, ldb, 0, c, n);
+        best = fmin(best, (nn_seconds() - t1) / reps);
+    }
+    free(a), free(b), free(c);
+    return 2.0 * m * n * k / best / 1e9;
+}
+
+/* Every kernel on every product of a training step of each workload: what nn_gemm picks, and why. */
+static int bench_kernels(const workload *ws, int nws, double seconds)
+{
+    printf("| workload | product | m x n x k | picked |");
+    for (int kind = 0; kind < NN_GEMM_KINDS; kind++) printf(" %s |", nn_gemm_kernel_name(kind));
+    printf("\n|---|---|---|---|");
+    for (int kind = 0; kind < NN_GEMM_KINDS; kind++) printf("---|");
+    printf("\n");
+    nn_set_threads(1);
+    for (int wi = 0; wi < nws; wi++) {
+        const workload *w = &ws[wi];
+        for (int i = 0; i + 1 < w->nw; i++)
+            for (int what = 0; what < 3; what++) {
+                int in = w->widths[i], out = w->widths[i + 1], B = w->batch;
+                /* forward x W (B, out); dW = x^T dy (in, out); dx = dy W^T (B, in), not for the first layer */
+                static const char *names[] = {"x.W", "dW = x^T.dy", "dx = dy.W^T"};
+                int ta = what == 1, tb = what == 2, m = what == 1 ? in : B, n = what == 2 ? in : out,
+                    k = what == 0 ? in : what == 1 ? B : out;
+                if (what == 2 && i == 0) continue;
+                int picked = nn_gemm_kernel(ta, tb, m, n, k);
+                printf("| %s | layer %d %s | %d x %d x %d | %s |", w->name, i + 1, names[what], m, n, k,
+                       nn_gemm_kernel_name(picked));
+                for (int kind = 0; kind < NN_GEMM_KINDS; kind++) {
+                    if (nn_gemm_kernel_fits(kind, ta, tb, m, n, k))
+                        printf(kind == picked ? " **%.1f** |" : " %.1f |", kernel_gflops(kind, ta, tb, m, n, k, seconds));
+                    else printf(" - |");
+                }
+                printf("\n");
+                fflush(stdout);
+            }
+    }
+    return 0;
+}
+
 static int parse_widths(const char *s, workload *w)
 {
     w->nw = 0;
@@ -332,15 +388,16 @@ int main(int argc, char **argv)
     fprintf(stderr, "nnlab-bench: CPU %s, OpenBLAS core %s%s%s\n", facts.cpu[0] ? facts.cpu : "unknown", facts.core,
             nn_blas_check() != NN_OK ? "; warning: " : "", nn_blas_check() != NN_OK ? nn_errmsg() : "");
     workload w = {"custom", {784, 1024, 1024, 10}, 4, 256, 1, "relu", 3};
-    int do_suite = 0, quick = 0, acts = 0;
+    int do_suite = 0, quick = 0, acts = 0, kernels = 0, custom = 0;
     long n = 1 << 20;
-    enum { O_THREADS = 256, O_BATCH, O_WIDTHS, O_ACT, O_SECONDS, O_SUITE, O_QUICK, O_ACTS, O_N, O_HELP };
+    enum { O_THREADS = 256, O_BATCH, O_WIDTHS, O_ACT, O_SECONDS, O_SUITE, O_QUICK, O_ACTS, O_KERNELS, O_N, O_HELP };
     static const struct option opts[] = {
         {"threads", required_argument, NULL, O_THREADS}, {"batch", required_argument, NULL, O_BATCH},
         {"widths", required_argument, NULL, O_WIDTHS},   {"act", required_argument, NULL, O_ACT},
         {"seconds", required_argument, NULL, O_SECONDS}, {"suite", no_argument, NULL, O_SUITE},
         {"quick", no_argument, NULL, O_QUICK},           {"acts", no_argument, NULL, O_ACTS},
         {"n", required_argument, NULL, O_N},             {"help", no_argument, NULL, O_HELP},
+        {"kernels", no_argument, NULL, O_KERNELS},
         {NULL, 0, NULL, 0},
     };
     int c, bad = 0;
@@ -349,13 +406,14 @@ int main(int argc, char **argv)
         char *end = NULL;
         switch (c) {
         case O_THREADS: w.threads = (int)strtol(optarg, &end, 10), bad |= *end || w.threads < 1; break;
-        case O_BATCH: w.batch = (int)strtol(optarg, &end, 10), bad |= *end || w.batch < 1; break;
-        case O_WIDTHS: bad |= parse_widths(optarg, &w) != 0; break;
+        case O_BATCH: w.batch = (int)strtol(optarg, &end, 10), bad |= *end || w.batch < 1, custom = 1; break;
+        case O_WIDTHS: bad |= parse_widths(optarg, &w) != 0, custom = 1; break;
         case O_ACT: w.act = optarg; break;
         case O_SECONDS: w.seconds = strtod(optarg, &end), bad |= *end || !(w.seconds > 0); break;
         case O_SUITE: do_suite = 1; break;
         case O_QUICK: quick = 1; break;
         case O_ACTS: acts = 1; break;
+        case O_KERNELS: kernels = 1; break;
         case O_N: n = strtol(optarg, &end, 10), bad |= *end || n < 1; break;
         case O_HELP: fputs(usage, stdout); return 0;
         default: bad = 1;
@@ -370,6 +428,7 @@ int main(int argc, char **argv)
         return 2;
     }
     if (acts) return bench_acts((size_t)n, quick ? 0.01 : 0.2);
+    if (kernels) return custom ? bench_kernels(&w, 1, 0.2) : bench_kernels(suite_workloads, 3, quick ? 0.01 : 0.2);
     if (quick) {
         int rc = suite(0.3, 1);
         return rc | bench_acts(1 << 14, 0.001);

@@ -99,6 +99,39 @@ static void gemm_tiny(int ta, int tb, int m, int n, int k, nn_real alpha, const 
  * columns at a time in a fixed stack buffer. Used where OpenBLAS 0.3.21's small-matrix kernel for this case
  * calls malloc on every product (bench/README.md). k <= NN_DOT_MAX. */
 #define NN_DOT_MAX 8192
+/* Columns per pass: 2 * DOT_J sums of BW lanes fill at most half of the target's vector registers. */
+#if defined(__AVX512F__)
+#define DOT_REGS 32
+#define DOT_VBYTES 64
+#elif defined(__AVX__)
+#define DOT_REGS 16
+#define DOT_VBYTES 32
+#else
+#define DOT_REGS 16
+#define DOT_VBYTES 16
+#endif
+#define DOT_VPR ((int)(BW * sizeof(nn_real)) / DOT_VBYTES) /* registers per vrow */
+#define DOT_JR (DOT_REGS / (4 * DOT_VPR))
+#define DOT_J (DOT_JR > 4 ? 4 : DOT_JR < 1 ? 1 : DOT_JR)
+
+/* beta * c + alpha * (a . b) from the BW lane sums s of a[0..kfull) . b[0..kfull): lanes in order, then the tail. */
+static inline nn_real dot_finish(vrow s, const nn_real *a, const nn_real *b, int kfull, int k, nn_real alpha,
+                                 nn_real beta, nn_real c)
+{
+    nn_real sum = 0;
+    for (int l = 0; l < BW; l++) sum += s[l];
+    for (int p = kfull; p < k; p++) sum += a[p] * b[p];
+    return (beta == 0 ? 0 : beta * c) + alpha * sum;
+}
+
+static inline nn_real dot_one(const nn_real *a, const nn_real *b, int kfull, int k, nn_real alpha, nn_real beta,
+                              nn_real c)
+{
+    vrow s = {0};
+    for (int p = 0; p < kfull; p += BW) s += VLOAD(a + p) * VLOAD(b + p);
+    return dot_finish(s, a, b, kfull, k, alpha, beta, c);
+}
+
 static void gemm_dots(int m, int n, int k, nn_real alpha, const nn_real *A, int lda, const nn_real *B, int ldb,
                       nn_real beta, nn_real *C, int ldc)
 {
@@ -108,21 +141,194 @@ static void gemm_dots(int m, int n, int k, nn_real alpha, const nn_real *A, int 
         int nj = n - j0 < jb ? n - j0 : jb;
         for (int p = 0; p < k; p++)
             for (int j = 0; j < nj; j++) bt[(size_t)j * k + p] = B[(size_t)p * ldb + j0 + j];
-        for (int i = 0; i < m; i++) {
-            const nn_real *a = A + (size_t)i * lda;
-            nn_real *c = C + (size_t)i * ldc + j0;
-            for (int j = 0; j < nj; j++) {
+        /* Two rows of A by DOT_J columns at once: independent sums share each load. Every element is summed
+         * as dot_one sums it. */
+        int i = 0;
+        for (; i + 2 <= m; i += 2) {
+            const nn_real *a0 = A + (size_t)i * lda, *a1 = a0 + lda;
+            nn_real *c0 = C + (size_t)i * ldc + j0, *c1 = c0 + ldc;
+            int j = 0;
+            for (; j + DOT_J <= nj; j += DOT_J) {
                 const nn_real *b = bt + (size_t)j * k;
-                vrow s = {0};
-                for (int p = 0; p < kfull; p += BW) s += VLOAD(a + p) * VLOAD(b + p);
-                nn_real sum = 0;
-                for (int l = 0; l < BW; l++) sum += s[l];
-                for (int p = kfull; p < k; p++) sum += a[p] * b[p];
-                c[j] = (beta == 0 ? 0 : beta * c[j]) + alpha * sum;
+                vrow s0[DOT_J] = {{0}}, s1[DOT_J] = {{0}};
+                for (int p = 0; p < kfull; p += BW) {
+                    vrow x0 = VLOAD(a0 + p), x1 = VLOAD(a1 + p);
+                    for (int q = 0; q < DOT_J; q++) {
+                        vrow y = VLOAD(b + (size_t)q * k + p);
+                        s0[q] += x0 * y, s1[q] += x1 * y;
+                    }
+                }
+                for (int q = 0; q < DOT_J; q++) {
+                    c0[j + q] = dot_finish(s0[q], a0, b + (size_t)q * k, kfull, k, alpha, beta, c0[j + q]);
+                    c1[j + q] = dot_finish(s1[q], a1, b + (size_t)q * k, kfull, k, alpha, beta, c1[j + q]);
+                }
+            }
+            for (; j < nj; j++) {
+                c0[j] = dot_one(a0, bt + (size_t)j * k, kfull, k, alpha, beta, c0[j]);
+                c1[j] = dot_one(a1, bt + (size_t)j * k, kfull, k, alpha, beta, c1[j]);
+            }
+        }
+        for (; i < m; i++)
+            for (int j = 0; j < nj; j++)
+                C[(size_t)i * ldc + j0 + j] = dot_one(A + (size_t)i * lda, bt + (size_t)j * k, kfull, k, alpha, beta,
+                                                      C[(size_t)i * ldc + j0 + j]);
+    }
+}
+
+/* nnlab's packed kernel for the mid-sized products of a training step (a batch of 64 to 1024 rows against
+ * layers 10 to 1024 wide), where it beats OpenBLAS 0.3.21 (bench/README.md, "Kernels"): op(B) is copied a
+ * block of PK_KC x PK_NC at a time into panels one tile wide (so each panel is read from L1), and each tile
+ * of C (PK_MR rows x two vectors, or 2 * PK_MR rows x one vector when C is at most a vector wide) is summed
+ * in 2 * PK_MR vector registers over the panel's rows. op(A) is read in place, except a transposed A with
+ * long columns, copied into panels of a tile's rows first (in place, each row p of a tile would touch its
+ * own page). Every element is summed in the plain loop's order (beta * c, then p = 0, 1, ...; edge tiles run
+ * the same code on a copy), so a split product equals the whole. Built where the compiler targets AVX-512
+ * or AVX2 with FMA (-march=native); elsewhere nn_gemm does not use it. */
+#if defined(__AVX512F__)
+#define PK_BYTES 64
+#define PK_MR 8 /* 16 accumulators of the 32 vector registers */
+#elif defined(__AVX2__) && defined(__FMA__)
+#define PK_BYTES 32
+#define PK_MR 6 /* 12 accumulators of the 16 vector registers */
+#endif
+
+#ifdef PK_BYTES
+#define PK_VL ((int)(PK_BYTES / sizeof(nn_real)))
+#define PK_NR (2 * PK_VL)
+#define PK_KC 256
+#define PK_MC (16 * PK_MR)
+#define PK_NC 512
+typedef nn_real pvec __attribute__((vector_size(PK_BYTES)));
+/* One per thread: a model's pool runs blocks of one product at once. */
+static _Thread_local _Alignas(64) nn_real pk_a[PK_MC * PK_KC], pk_b[PK_KC * PK_NC];
+
+/* Tile c (rows x nv vectors, rows ldc apart) = bb * c + sum over p < kb of a(r, p) * b[p][.], where a(r, p) is
+ * a[r * sr + p * sp] and b holds kb rows of nv vectors. bb = 0 ignores c. nv is a constant at each call (2,
+ * or 1 with twice the rows): the compiler keeps the 2 * PK_MR sums in registers. */
+static inline __attribute__((always_inline)) void pk_tile(int nv, int kb, const nn_real *restrict a, size_t sr,
+                                                          size_t sp, const nn_real *restrict b, nn_real bb,
+                                                          nn_real *restrict c, size_t ldc)
+{
+    enum { R = 2 * PK_MR };
+    const int rows = R / nv;
+    pvec acc[R][2];
+#pragma GCC unroll 16
+    for (int r = 0; r < rows; r++)
+#pragma GCC unroll 2
+        for (int v = 0; v < nv; v++) {
+            pvec x = {0};
+            if (bb != 0) memcpy(&x, c + r * ldc + v * PK_VL, sizeof x);
+            acc[r][v] = bb * x;
+        }
+    for (int p = 0; p < kb; p++) {
+        pvec bv[2];
+#pragma GCC unroll 2
+        for (int v = 0; v < nv; v++) memcpy(&bv[v], b + ((size_t)p * nv + v) * PK_VL, sizeof bv[v]);
+#pragma GCC unroll 16
+        for (int r = 0; r < rows; r++) {
+            nn_real av = a[r * sr + p * sp];
+#pragma GCC unroll 2
+            for (int v = 0; v < nv; v++) acc[r][v] += av * bv[v];
+        }
+    }
+#pragma GCC unroll 16
+    for (int r = 0; r < rows; r++)
+#pragma GCC unroll 2
+        for (int v = 0; v < nv; v++) memcpy(c + r * ldc + v * PK_VL, &acc[r][v], sizeof acc[r][v]);
+}
+
+/* op(B) rows pc..pc+kb, columns jc..jc+nc, times alpha, as panels of w columns (zero-padded). */
+static void pk_pack_b(int tb, int pc, int kb, int jc, int nc, int w, nn_real alpha, const nn_real *B, int ldb)
+{
+    for (int j0 = 0; j0 < nc; j0 += w) {
+        nn_real *d = pk_b + (size_t)j0 * kb;
+        int nb = nc - j0 < w ? nc - j0 : w;
+        if (tb) /* B's rows are op(B)'s columns: read each along its length */
+            for (int j = 0; j < nb; j++) {
+                const nn_real *s = B + (size_t)(jc + j0 + j) * ldb + pc;
+                for (int p = 0; p < kb; p++) d[(size_t)p * w + j] = alpha * s[p];
+            }
+        for (int p = 0; p < kb; p++) {
+            nn_real *dp = d + (size_t)p * w;
+            if (!tb) {
+                const nn_real *s = B + (size_t)(pc + p) * ldb + jc + j0;
+                for (int j = 0; j < nb; j++) dp[j] = alpha * s[j];
+            }
+            for (int j = nb; j < w; j++) dp[j] = 0;
+        }
+    }
+}
+
+/* Transposed A's rows ic..ic+mc (columns of A), columns pc..pc+kb, as panels of h rows (zero-padded). */
+static void pk_pack_at(int ic, int mc, int pc, int kb, int h, const nn_real *A, int lda)
+{
+    for (int i0 = 0; i0 < mc; i0 += h) {
+        nn_real *d = pk_a + (size_t)i0 * kb;
+        int mb = mc - i0 < h ? mc - i0 : h;
+        for (int p = 0; p < kb; p++) {
+            const nn_real *s = A + (size_t)(pc + p) * lda + ic + i0;
+            for (int i = 0; i < mb; i++) d[p * h + i] = s[i];
+            for (int i = mb; i < h; i++) d[p * h + i] = 0;
+        }
+    }
+}
+
+/* One block of p (rows pc..pc+kb of op(B), packed in pk_b) onto C's columns jc..jc+nc, all rows. */
+static inline __attribute__((always_inline)) void pk_block(int nv, int ta, int m, int pc, int kb, int jc, int nc,
+                                                           const nn_real *A, int lda, nn_real bb, nn_real *C, int ldc)
+{
+    const int h = 2 * PK_MR / nv, w = nv * PK_VL; /* a tile's rows and columns */
+    int pack_a = ta && m >= 512;                /* measured: in place wins below (bench/README.md) */
+    size_t si = ta ? 1 : (size_t)lda, sp = ta ? (size_t)lda : 1;
+    for (int ic = 0; ic < m; ic += PK_MC) {
+        int mc = m - ic < PK_MC ? m - ic : PK_MC;
+        if (pack_a) pk_pack_at(ic, mc, pc, kb, h, A, lda);
+        for (int j0 = 0; j0 < nc; j0 += w) {
+            int nb = nc - j0 < w ? nc - j0 : w;
+            const nn_real *bp = pk_b + (size_t)j0 * kb;
+            for (int i0 = 0; i0 < mc; i0 += h) {
+                int mb = mc - i0 < h ? mc - i0 : h;
+                const nn_real *a = pack_a ? pk_a + (size_t)i0 * kb : A + (ic + i0) * si + pc * sp;
+                size_t a_r = pack_a ? 1 : si, a_p = pack_a ? (size_t)h : sp; /* a(r, p) = a[r * a_r + p * a_p] */
+                nn_real *c = C + (size_t)(ic + i0) * ldc + jc + j0;
+                if (mb == h && nb == w) {
+                    pk_tile(nv, kb, a, a_r, a_p, bp, bb, c, (size_t)ldc);
+                    continue;
+                }
+                /* An edge tile: the same code on a copy of C, so that its elements are summed alike; rows of
+                 * op(A) past m come from the packed zero padding or from a zero-padded copy. */
+                nn_real t[2 * PK_MR * PK_VL] = {0}, arows[2 * PK_MR * PK_KC];
+                if (mb < h && !pack_a) {
+                    for (int p = 0; p < kb; p++)
+                        for (int i = 0; i < h; i++) arows[p * h + i] = i < mb ? a[i * a_r + p * a_p] : 0;
+                    a = arows, a_r = 1, a_p = (size_t)h;
+                }
+                if (bb != 0)
+                    for (int i = 0; i < mb; i++) memcpy(t + i * w, c + (size_t)i * ldc, (size_t)nb * sizeof *t);
+                pk_tile(nv, kb, a, a_r, a_p, bp, bb, t, (size_t)w);
+                for (int i = 0; i < mb; i++) memcpy(c + (size_t)i * ldc, t + i * w, (size_t)nb * sizeof *t);
             }
         }
     }
 }
+
+static void gemm_packed(int ta, int tb, int m, int n, int k, nn_real alpha, const nn_real *A, int lda,
+                        const nn_real *B, int ldb, nn_real beta, nn_real *C, int ldc)
+{
+    int nv = n > PK_VL ? 2 : 1;
+    int kc = (k + (k + PK_KC - 1) / PK_KC - 1) / ((k + PK_KC - 1) / PK_KC); /* equal blocks of at most PK_KC */
+    for (int jc = 0; jc < n; jc += PK_NC) {
+        int nc = n - jc < PK_NC ? n - jc : PK_NC;
+        for (int pc = 0; pc < k; pc += kc) {
+            int kb = k - pc < kc ? k - pc : kc;
+            nn_real bb = pc == 0 ? beta : 1; /* later blocks of p add onto the sums stored so far */
+            pk_pack_b(tb, pc, kb, jc, nc, nv * PK_VL, alpha, B, ldb);
+            if (nv == 2) pk_block(2, ta, m, pc, kb, jc, nc, A, lda, bb, C, ldc);
+            else pk_block(1, ta, m, pc, kb, jc, nc, A, lda, bb, C, ldc);
+        }
+    }
+}
+#endif
 
 /* Every other product without a BLAS: op(B) copied a panel of KB x NB at a time into a stack buffer (so a
  * transposed B reads contiguously and the panel stays in cache), each panel run by gemm_rows over all rows.
@@ -154,21 +360,55 @@ static void gemm_blocked(int ta, int tb, int m, int n, int k, nn_real alpha, con
 /* The kernel a product runs on, chosen once for the whole product so that the blocks of a split product
  * run the same one: each kernel sums every element in an order that does not depend on the element's place,
  * so a split product equals the whole (tests/test_threads.c). */
-enum { K_TINY, K_DOTS, K_FULL };
-
-static int kernel_of(int ta, int tb, int m, int n, int k)
+int nn_gemm_kernel(int ta, int tb, int m, int n, int k)
 {
-    if ((long)m * n * k <= NN_TINY_GEMM && n >= BW && (!tb || k <= 8)) return K_TINY;
-    if (!ta && !tb && n % BW && k <= NN_DOT_MAX && (long)m * n * k <= 1000000L) return K_DOTS;
-    return K_FULL;
+    if ((long)m * n * k <= NN_TINY_GEMM && n >= BW && (!tb || k <= 8)) return NN_GEMM_TINY;
+    double macs = (double)m * n * k;
+#ifdef PK_BYTES
+    /* Measured against OpenBLAS 0.3.21 (nnlab-bench --kernels, bench/README.md): its small-matrix kernels win
+     * up to 100^3 (but allocate on every call where C's rows are not whole vectors: the second case), its
+     * kernel wins on a transposed B (its packing transposes faster), on the largest squares, and with AVX2
+     * alone (its Haswell kernel is 5-10 % faster than this one's AVX2 tiles). */
+    if (!tb && m >= PK_MR && ((PK_BYTES == 64 && macs > 1e6 && macs <= 1073741824.0) || (!ta && n % BW && macs >= 65536)))
+        return NN_GEMM_PACK;
+#endif
+    if (!ta && !tb && n % BW && k <= NN_DOT_MAX && macs <= 1e6) return NN_GEMM_DOTS;
+    return NN_GEMM_BLAS;
 }
 
-static void run_kernel(int kind, int ta, int tb, int m, int n, int k, nn_real alpha, const nn_real *A, int lda,
-                       const nn_real *B, int ldb, nn_real beta, nn_real *C, int ldc)
+int nn_gemm_kernel_fits(int kind, int ta, int tb, int m, int n, int k)
+{
+    switch (kind) {
+    case NN_GEMM_TINY: return (long)m * n * k <= NN_TINY_GEMM && (!tb || (long)n * k <= NN_TINY_GEMM);
+    case NN_GEMM_DOTS: return !ta && !tb && k <= NN_DOT_MAX;
+#ifdef PK_BYTES
+    case NN_GEMM_PACK: return 1;
+#endif
+    case NN_GEMM_BLAS: return 1;
+    default: return 0;
+    }
+}
+
+const char *nn_gemm_kernel_name(int kind)
+{
+    static const char *names[] = {"tiny", "dots", "packed",
+#ifdef NNLAB_BLAS_NONE
+                                  "blocked"};
+#else
+                                  "openblas"};
+#endif
+    return kind >= 0 && kind < NN_GEMM_KINDS ? names[kind] : "?";
+}
+
+void nn_gemm_with(int kind, int ta, int tb, int m, int n, int k, nn_real alpha, const nn_real *A, int lda,
+                  const nn_real *B, int ldb, nn_real beta, nn_real *C, int ldc)
 {
     if (m <= 0 || n <= 0) return;
-    if (kind == K_TINY) gemm_tiny(ta, tb, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc);
-    else if (kind == K_DOTS) gemm_dots(m, n, k, alpha, A, lda, B, ldb, beta, C, ldc);
+    if (kind == NN_GEMM_TINY) gemm_tiny(ta, tb, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc);
+    else if (kind == NN_GEMM_DOTS) gemm_dots(m, n, k, alpha, A, lda, B, ldb, beta, C, ldc);
+#ifdef PK_BYTES
+    else if (kind == NN_GEMM_PACK) gemm_packed(ta, tb, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc);
+#endif
 #ifdef NNLAB_BLAS_NONE
     else gemm_blocked(ta, tb, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc);
 #else
@@ -181,7 +421,7 @@ void nn_gemm(int ta, int tb, int m, int n, int k, nn_real alpha, const nn_real *
              const nn_real *B, int ldb, nn_real beta, nn_real *C, int ldc)
 {
     if (m <= 0 || n <= 0) return;
-    run_kernel(kernel_of(ta, tb, m, n, k), ta, tb, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc);
+    nn_gemm_with(nn_gemm_kernel(ta, tb, m, n, k), ta, tb, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc);
 }
 
 /* Parts of at least this many multiply-adds: OpenBLAS 0.3.21 runs products of up to 100^3 on SkylakeX through
@@ -215,12 +455,12 @@ void nn_gemm_block(const nn_gemm_args *g, int part, int nparts)
     if (g->split_rows) {
         /* rows lo..hi of C: the same rows of op(A) */
         const nn_real *A = g->A + (g->ta ? lo : lo * (size_t)g->lda);
-        run_kernel(g->kind, g->ta, g->tb, (int)(hi - lo), g->n, g->k, g->alpha, A, g->lda, g->B, g->ldb, g->beta,
+        nn_gemm_with(g->kind, g->ta, g->tb, (int)(hi - lo), g->n, g->k, g->alpha, A, g->lda, g->B, g->ldb, g->beta,
                    g->C + lo * (size_t)g->ldc, g->ldc);
     } else {
         /* columns lo..hi of C: the same columns of op(B) */
         const nn_real *B = g->B + (g->tb ? lo * (size_t)g->ldb : lo);
-        run_kernel(g->kind, g->ta, g->tb, g->m, (int)(hi - lo), g->k, g->alpha, g->A, g->lda, B, g->ldb, g->beta,
+        nn_gemm_with(g->kind, g->ta, g->tb, g->m, (int)(hi - lo), g->k, g->alpha, g->A, g->lda, B, g->ldb, g->beta,
                    g->C + lo, g->ldc);
     }
 }
@@ -230,7 +470,7 @@ nn_gemm_args nn_gemm_plan(int ta, int tb, int m, int n, int k, nn_real alpha, co
 {
     /* Splitting the larger side of C makes each thread repack the smaller operand: rows of C share op(B),
      * columns share op(A). */
-    nn_gemm_args g = {ta, tb, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc, kernel_of(ta, tb, m, n, k), m > n};
+    nn_gemm_args g = {ta, tb, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc, nn_gemm_kernel(ta, tb, m, n, k), m > n};
     return g;
 }
 
@@ -244,7 +484,7 @@ void nn_gemm_pool(nn_pool *pool, int ta, int tb, int m, int n, int k, nn_real al
     else nn_gemm(ta, tb, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc);
 }
 
-int nn_gemm_splits(const nn_gemm_args *g) { return g->kind != K_TINY && useful_parts(g, 2) == 2; }
+int nn_gemm_splits(const nn_gemm_args *g) { return g->kind != NN_GEMM_TINY && useful_parts(g, 2) == 2; }
 
 /* Atomic: models made in several threads at once each apply the default (nn_threads_default). */
 static atomic_int pool_threads = 1;

@@ -18,6 +18,19 @@ void nn_gemm(int ta, int tb, int m, int n, int k, nn_real alpha, const nn_real *
 void nn_gemm_pool(nn_pool *pool, int ta, int tb, int m, int n, int k, nn_real alpha, const nn_real *A, int lda,
                   const nn_real *B, int ldb, nn_real beta, nn_real *C, int ldc);
 
+/* The kernels nn_gemm chooses between: its direct loop for tiny products, dot products for narrow rows,
+ * nnlab's packed kernel (built for AVX2 or AVX-512 targets only), and OpenBLAS (or, built with
+ * NNLAB_BLAS=none, nnlab's blocked loops). nnlab-bench --kernels times each on a step's products. */
+enum { NN_GEMM_TINY, NN_GEMM_DOTS, NN_GEMM_PACK, NN_GEMM_BLAS, NN_GEMM_KINDS };
+/* The kernel nn_gemm runs this product on. */
+int nn_gemm_kernel(int ta, int tb, int m, int n, int k);
+/* Whether kernel `kind` is built and can run this product (the dot products take neither operand transposed). */
+int nn_gemm_kernel_fits(int kind, int ta, int tb, int m, int n, int k);
+const char *nn_gemm_kernel_name(int kind);
+/* nn_gemm on the given kernel, which must fit the product. */
+void nn_gemm_with(int kind, int ta, int tb, int m, int n, int k, nn_real alpha, const nn_real *A, int lda,
+                  const nn_real *B, int ldb, nn_real beta, nn_real *C, int ldc);
+
 /* A product as a value, for layers that run other work on the same block in the same job (the bias before
  * the forward product). Blocks start at multiples of NN_GEMM_ALIGN rows or columns. */
 #define NN_GEMM_ALIGN 32

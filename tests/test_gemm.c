@@ -1,4 +1,4 @@
-/* test_gemm.c: the matrix product against a plain triple loop, on shapes that reach each of its paths (direct register-blocked loop, dot products, OpenBLAS or, in the NNLAB_BLAS=none build, the blocked loops). */
+/* test_gemm.c: the matrix product against a plain triple loop, on shapes that reach each of its paths (direct register-blocked loop, dot products, nnlab's packed kernel, OpenBLAS or, in the NNLAB_BLAS=none build, the blocked loops), and split products equal to the whole. */
 #include <math.h>
 #include "testutil.h"
 #include "gemm.h"
@@ -11,6 +11,8 @@ START_TEST(matches_reference)
         {8, 100, 100}, {3, 37, 300},                             /* dot products over several column blocks */
         {32, 16, 16}, {64, 256, 64}, {3, 5, 7}, {1, 1, 1},  /* OpenBLAS */
         {17, 70, 600}, {9, 130, 260}, {40, 64, 256},         /* NNLAB_BLAS=none: several column blocks and k panels */
+        {100, 70, 300}, {130, 33, 257}, {64, 600, 40}, {520, 40, 64}, /* nnlab's packed kernel: edge tiles, two
+                                                         * blocks of k, of columns, a packed transposed A */
     };
     nn_rng r;
     nn_rng_seed(&r, 1);

@@ -34,19 +34,25 @@ static nn_real *train(const char *arch, const char *opt, int threads, int steps,
     return p;
 }
 
-/* Whether the BLAS kernel sums each element of a product the same way when the product is cut into column
- * blocks. OpenBLAS 0.3.21's SkylakeX and Prescott sgemm/dgemm kernels do (and nnlab's own loops); its Haswell
- * kernel (also Zen's) does not: a 256 x 1024 x 784 product cut in two 512-column halves differs from the
- * whole in the last bit of about 4 % of the elements. */
+/* Whether the products of a step sum each element the same way when cut into column blocks, both a product
+ * with B as stored (nnlab's packed kernel where the CPU has AVX2 or AVX-512, else OpenBLAS) and one with B
+ * transposed (dx = dy W^T: OpenBLAS). OpenBLAS 0.3.21's SkylakeX and Prescott sgemm/dgemm kernels do (and
+ * nnlab's own loops); its Haswell kernel (also Zen's) does not: a 256 x 1024 x 784 product cut in two
+ * 512-column halves differs from the whole in the last bit of about 4 % of the elements. */
 static int blas_splits_exactly(void)
 {
     enum { M = 64, N = 512, K = 300 };
     static nn_real A[M * K], B[K * N], C1[M * N], C2[M * N];
     for (int i = 0; i < M * K; i++) A[i] = (nn_real)((i * 37) % 101) / 50 - 1;
     for (int i = 0; i < K * N; i++) B[i] = (nn_real)((i * 53) % 97) / 48 - 1;
-    nn_gemm(0, 0, M, N, K, 1, A, K, B, N, 0, C1, N);
-    for (int c = 0; c < N; c += 128) nn_gemm(0, 0, M, 128, K, 1, A, K, B + c, N, 0, C2 + c, N);
-    return !memcmp(C1, C2, sizeof C1);
+    for (int tb = 0; tb < 2; tb++) {
+        int ldb = tb ? K : N;
+        nn_gemm(0, tb, M, N, K, 1, A, K, B, ldb, 0, C1, N);
+        for (int c = 0; c < N; c += 128)
+            nn_gemm(0, tb, M, 128, K, 1, A, K, B + (tb ? (size_t)c * K : (size_t)c), ldb, 0, C2 + c, N);
+        if (memcmp(C1, C2, sizeof C1)) return 0;
+    }
+    return 1;
 }
 
 START_TEST(same_parameters_on_any_thread_count)
