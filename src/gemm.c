@@ -193,7 +193,12 @@ static void gemm_dots(int m, int n, int k, nn_real alpha, const nn_real *A, int 
 #endif
 
 #ifdef PK_BYTES
-#define PK_VL ((int)(PK_BYTES / sizeof(nn_real)))
+#ifdef NNLAB_DOUBLE
+#define PK_REAL 8
+#else
+#define PK_REAL 4
+#endif
+#define PK_VL (PK_BYTES / PK_REAL)
 #define PK_NR (2 * PK_VL)
 #define PK_KC 256
 #define PK_MC (16 * PK_MR)
@@ -237,17 +242,62 @@ static inline __attribute__((always_inline)) void pk_tile(int nv, int kb, const 
         for (int v = 0; v < nv; v++) memcpy(c + r * ldc + v * PK_VL, &acc[r][v], sizeof acc[r][v]);
 }
 
+/* A PK_VL x PK_VL block in v[] transposed in registers: log2(PK_VL) stages, each exchanging the lanes (l & s)
+ * of rows r and r + s (bit s of the row and of the lane swapped), so row r ends up holding column r. */
+#if PK_BYTES / PK_REAL == 16 || PK_BYTES / PK_REAL == 8
+#define PK_FAST_TRANSPOSE 1
+#define PK_STAGE(st, IA, IB)                                                                                      \
+    for (int r = 0; r < PK_VL; r++)                                                                              \
+        if (!(r & (st))) {                                                                                       \
+            pvec a_ = v[r], b_ = v[r + (st)];                                                                    \
+            v[r] = __builtin_shufflevector(a_, b_, PK_UNPAREN IA);                                                \
+            v[r + (st)] = __builtin_shufflevector(a_, b_, PK_UNPAREN IB);                                         \
+        }
+#define PK_UNPAREN(...) __VA_ARGS__
+static inline __attribute__((always_inline)) void pk_transpose(pvec *v)
+{
+#if PK_BYTES / PK_REAL == 16
+    PK_STAGE(1, (0, 16, 2, 18, 4, 20, 6, 22, 8, 24, 10, 26, 12, 28, 14, 30), (1, 17, 3, 19, 5, 21, 7, 23, 9, 25, 11, 27, 13, 29, 15, 31));
+    PK_STAGE(2, (0, 1, 16, 17, 4, 5, 20, 21, 8, 9, 24, 25, 12, 13, 28, 29), (2, 3, 18, 19, 6, 7, 22, 23, 10, 11, 26, 27, 14, 15, 30, 31));
+    PK_STAGE(4, (0, 1, 2, 3, 16, 17, 18, 19, 8, 9, 10, 11, 24, 25, 26, 27), (4, 5, 6, 7, 20, 21, 22, 23, 12, 13, 14, 15, 28, 29, 30, 31));
+    PK_STAGE(8, (0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23), (8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31));
+#else
+    PK_STAGE(1, (0, 8, 2, 10, 4, 12, 6, 14), (1, 9, 3, 11, 5, 13, 7, 15));
+    PK_STAGE(2, (0, 1, 8, 9, 4, 5, 12, 13), (2, 3, 10, 11, 6, 7, 14, 15));
+    PK_STAGE(4, (0, 1, 2, 3, 8, 9, 10, 11), (4, 5, 6, 7, 12, 13, 14, 15));
+#endif
+}
+#else
+#define PK_FAST_TRANSPOSE 0
+#endif
+
 /* op(B) rows pc..pc+kb, columns jc..jc+nc, times alpha, as panels of w columns (zero-padded). */
 static void pk_pack_b(int tb, int pc, int kb, int jc, int nc, int w, nn_real alpha, const nn_real *B, int ldb)
 {
     for (int j0 = 0; j0 < nc; j0 += w) {
         nn_real *d = pk_b + (size_t)j0 * kb;
         int nb = nc - j0 < w ? nc - j0 : w;
-        if (tb) /* B's rows are op(B)'s columns: read each along its length */
-            for (int j = 0; j < nb; j++) {
-                const nn_real *s = B + (size_t)(jc + j0 + j) * ldb + pc;
-                for (int p = 0; p < kb; p++) d[(size_t)p * w + j] = alpha * s[p];
+        if (tb) { /* B's rows are op(B)'s columns */
+            int p0 = 0, j = 0;
+#if PK_FAST_TRANSPOSE
+            /* whole blocks of PK_VL rows of B by PK_VL of its columns, transposed in registers */
+            for (; j + PK_VL <= nb; j += PK_VL)
+                for (p0 = 0; p0 + PK_VL <= kb; p0 += PK_VL) {
+                    pvec v[PK_VL];
+                    for (int r = 0; r < PK_VL; r++) memcpy(&v[r], B + (size_t)(jc + j0 + j + r) * ldb + pc + p0, sizeof v[r]);
+                    pk_transpose(v);
+                    for (int r = 0; r < PK_VL; r++) {
+                        pvec x = alpha * v[r];
+                        memcpy(d + (size_t)(p0 + r) * w + j, &x, sizeof x);
+                    }
+                }
+#endif
+            /* the rest (the last columns of p, the last rows of B), each row along its length */
+            for (int jj = 0; jj < nb; jj++) {
+                const nn_real *s = B + (size_t)(jc + j0 + jj) * ldb + pc;
+                for (int p = jj < j ? p0 : 0; p < kb; p++) d[(size_t)p * w + jj] = alpha * s[p];
             }
+        }
         for (int p = 0; p < kb; p++) {
             nn_real *dp = d + (size_t)p * w;
             if (!tb) {
@@ -367,10 +417,11 @@ int nn_gemm_kernel(int ta, int tb, int m, int n, int k)
 #ifdef PK_BYTES
     /* Measured against OpenBLAS 0.3.21 (nnlab-bench --kernels, bench/README.md): its small-matrix kernels win
      * up to 100^3 (but allocate on every call where C's rows are not whole vectors: the second case), its
-     * kernel wins on a transposed B (its packing transposes faster), on the largest squares, and with AVX2
-     * alone (its Haswell kernel is 5-10 % faster than this one's AVX2 tiles). */
-    if (!tb && m >= PK_MR && ((PK_BYTES == 64 && macs > 1e6 && macs <= 1073741824.0) || (!ta && n % BW && macs >= 65536)))
-        return NN_GEMM_PACK;
+     * kernel wins on the largest squares, on a transposed B with rows shorter than 64, and with AVX2 alone
+     * (its Haswell kernel is 5-10 % faster than this one's AVX2 tiles). */
+    int pack_b = !tb || (PK_FAST_TRANSPOSE && k >= 64); /* a transposed B with short rows: OpenBLAS's copy wins */
+    if (pack_b && m >= PK_MR && PK_BYTES == 64 && macs > 1e6 && macs <= 1073741824.0) return NN_GEMM_PACK;
+    if (!ta && !tb && n % BW && m >= PK_MR && macs >= 65536) return NN_GEMM_PACK;
 #endif
     if (!ta && !tb && n % BW && k <= NN_DOT_MAX && macs <= 1e6) return NN_GEMM_DOTS;
     return NN_GEMM_BLAS;
@@ -429,6 +480,9 @@ void nn_gemm(int ta, int tb, int m, int n, int k, nn_real alpha, const nn_real *
  * whole product. */
 #define NN_GEMM_BLOCK_MIN 4200000.0
 
+#include <stdlib.h>
+static double nn_pack_min = 4200000.0;
+__attribute__((constructor)) static void pm(void) { if (getenv("PACKMIN")) nn_pack_min = atof(getenv("PACKMIN")); }
 /* How many of nparts threads get a block: as many as keep every block above NN_GEMM_BLOCK_MIN. */
 static int useful_parts(const nn_gemm_args *g, int nparts)
 {
@@ -436,7 +490,7 @@ static int useful_parts(const nn_gemm_args *g, int nparts)
     double rest = (double)g->m * g->n * g->k / (double)side;
     for (; nparts > 1; nparts--) {
         nn_pool_range(side, NN_GEMM_ALIGN, 0, nparts, &lo, &hi); /* part 0 is the smallest */
-        if ((double)(hi - lo) * rest >= NN_GEMM_BLOCK_MIN) break;
+        if ((double)(hi - lo) * rest >= (g->kind == NN_GEMM_PACK ? nn_pack_min : NN_GEMM_BLOCK_MIN)) break;
     }
     return nparts;
 }

@@ -1,5 +1,6 @@
 /* test_gemm.c: the matrix product against a plain triple loop, on shapes that reach each of its paths (direct register-blocked loop, dot products, nnlab's packed kernel, OpenBLAS or, in the NNLAB_BLAS=none build, the blocked loops), and split products equal to the whole. */
 #include <math.h>
+#include <string.h>
 #include "testutil.h"
 #include "gemm.h"
 
@@ -12,7 +13,9 @@ START_TEST(matches_reference)
         {32, 16, 16}, {64, 256, 64}, {3, 5, 7}, {1, 1, 1},  /* OpenBLAS */
         {17, 70, 600}, {9, 130, 260}, {40, 64, 256},         /* NNLAB_BLAS=none: several column blocks and k panels */
         {100, 70, 300}, {130, 33, 257}, {64, 600, 40}, {520, 40, 64}, /* nnlab's packed kernel: edge tiles, two
-                                                         * blocks of k, of columns, a packed transposed A */
+                                                         * blocks of k, of columns, a packed transposed A,
+                                                         * B transposed in registers and in the edge loops */
+        {200, 100, 100},                                     /* a narrow row of C (100 = 3 x 32 + 4), with both */
     };
     nn_rng r;
     nn_rng_seed(&r, 1);
@@ -20,15 +23,19 @@ START_TEST(matches_reference)
     static nn_real A[MAXE], B[MAXE], C[MAXE], C0[MAXE];
     for (int i = 0; i < MAXE; i++) A[i] = (nn_real)nn_rng_normal(&r), B[i] = (nn_real)nn_rng_normal(&r);
     const nn_real alphas[] = {1, (nn_real)-0.5}, betas[] = {0, 1, (nn_real)0.25};
+    /* kind -1: nn_gemm's own choice; then every kernel built that can run the shape, chosen or not */
+    for (int kind = -1; kind < NN_GEMM_KINDS; kind++)
     for (size_t s = 0; s < sizeof shapes / sizeof shapes[0]; s++)
         for (int t = 0; t < 4; t++)
             for (int ab = 0; ab < 6; ab++) {
                 int m = shapes[s][0], n = shapes[s][1], k = shapes[s][2], ta = t & 1, tb = t >> 1;
+                if (kind >= 0 && (!nn_gemm_kernel_fits(kind, ta, tb, m, n, k) || ab % 5)) continue; /* two alpha, beta */
                 nn_real alpha = alphas[ab % 2], beta = betas[ab / 2];
                 int lda = ta ? m : k, ldb = tb ? k : n;
                 for (int i = 0; i < m * n; i++) C[i] = C0[i] = (nn_real)nn_rng_normal(&r);
                 if (beta == 0) C[0] = NAN; /* beta = 0 ignores old contents, NaN included */
-                nn_gemm(ta, tb, m, n, k, alpha, A, lda, B, ldb, beta, C, n);
+                if (kind < 0) nn_gemm(ta, tb, m, n, k, alpha, A, lda, B, ldb, beta, C, n);
+                else nn_gemm_with(kind, ta, tb, m, n, k, alpha, A, lda, B, ldb, beta, C, n);
                 for (int i = 0; i < m; i++)
                     for (int j = 0; j < n; j++) {
                         double sum = 0, mag = 0;
@@ -39,10 +46,37 @@ START_TEST(matches_reference)
                         }
                         double want = alpha * sum + (beta == 0 ? 0 : beta * C0[i * n + j]);
                         double tol = 1e-5 * (mag + fabs(C0[i * n + j]) + 1);
-                        ck_assert_msg(fabs(C[i * n + j] - want) <= tol, "%dx%dx%d ta=%d tb=%d alpha=%g beta=%g: C[%d][%d] %g vs %g",
-                                      m, n, k, ta, tb, (double)alpha, (double)beta, i, j, (double)C[i * n + j], want);
+                        ck_assert_msg(fabs(C[i * n + j] - want) <= tol,
+                                      "%s %dx%dx%d ta=%d tb=%d alpha=%g beta=%g: C[%d][%d] %g vs %g",
+                                      kind < 0 ? "nn_gemm" : nn_gemm_kernel_name(kind), m, n, k, ta, tb,
+                                      (double)alpha, (double)beta, i, j, (double)C[i * n + j], want);
                     }
             }
+}
+END_TEST
+
+/* Every kernel sums each element in an order that does not depend on where the element sits, so that a product
+ * cut into blocks (nn_gemm_pool's threads) equals the whole, bit for bit. */
+START_TEST(blocks_equal_the_whole)
+{
+    enum { M = 70, N = 100, K = 300 };
+    static nn_real A[M * K], B[K * N], C1[M * N], C2[M * N];
+    for (int i = 0; i < M * K; i++) A[i] = (nn_real)((i * 37) % 101) / 50 - 1;
+    for (int i = 0; i < K * N; i++) B[i] = (nn_real)((i * 53) % 97) / 48 - 1;
+    for (int kind = 0; kind < NN_GEMM_KINDS; kind++)
+        for (int t = 0; t < 4; t++) {
+            int ta = t & 1, tb = t >> 1, lda = ta ? M : K, ldb = tb ? K : N;
+            if (!nn_gemm_kernel_fits(kind, ta, tb, M, N, K) || kind == NN_GEMM_BLAS) continue;
+            nn_gemm_with(kind, ta, tb, M, N, K, 1, A, lda, B, ldb, 0, C1, N);
+            for (int c = 0; c < N; c += 32) /* columns */
+                nn_gemm_with(kind, ta, tb, M, N - c < 32 ? N - c : 32, K, 1, A, lda, B + (tb ? (size_t)c * K : (size_t)c),
+                             ldb, 0, C2 + c, N);
+            ck_assert_msg(!memcmp(C1, C2, sizeof C1), "%s ta=%d tb=%d: column blocks", nn_gemm_kernel_name(kind), ta, tb);
+            for (int r0 = 0; r0 < M; r0 += 32) /* rows */
+                nn_gemm_with(kind, ta, tb, M - r0 < 32 ? M - r0 : 32, N, K, 1, A + (ta ? (size_t)r0 : (size_t)r0 * K), lda,
+                             B, ldb, 0, C2 + (size_t)r0 * N, N);
+            ck_assert_msg(!memcmp(C1, C2, sizeof C1), "%s ta=%d tb=%d: row blocks", nn_gemm_kernel_name(kind), ta, tb);
+        }
 }
 END_TEST
 
@@ -51,6 +85,7 @@ static Suite *make_suite(void)
     Suite *s = suite_create("gemm");
     TCase *t = tcase_create("gemm");
     tcase_add_test(t, matches_reference);
+    tcase_add_test(t, blocks_equal_the_whole);
     suite_add_tcase(s, t);
     return s;
 }
