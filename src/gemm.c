@@ -477,12 +477,11 @@ void nn_gemm(int ta, int tb, int m, int n, int k, nn_real alpha, const nn_real *
 
 /* Parts of at least this many multiply-adds: OpenBLAS 0.3.21 runs products of up to 100^3 on SkylakeX through
  * separate small-matrix kernels that sum in another order, so a block below that size would round unlike the
- * whole product. */
+ * whole product. nnlab's packed kernel has no such limit, but smaller blocks do not pay: split down to 0.5 M,
+ * W2's products ran 20 % faster alone and its step 25 % slower (the step's other passes then read what the
+ * other core wrote), and W3's narrow products split changed nothing (bench/README.md). */
 #define NN_GEMM_BLOCK_MIN 4200000.0
 
-#include <stdlib.h>
-static double nn_pack_min = 4200000.0;
-__attribute__((constructor)) static void pm(void) { if (getenv("PACKMIN")) nn_pack_min = atof(getenv("PACKMIN")); }
 /* How many of nparts threads get a block: as many as keep every block above NN_GEMM_BLOCK_MIN. */
 static int useful_parts(const nn_gemm_args *g, int nparts)
 {
@@ -490,7 +489,7 @@ static int useful_parts(const nn_gemm_args *g, int nparts)
     double rest = (double)g->m * g->n * g->k / (double)side;
     for (; nparts > 1; nparts--) {
         nn_pool_range(side, NN_GEMM_ALIGN, 0, nparts, &lo, &hi); /* part 0 is the smallest */
-        if ((double)(hi - lo) * rest >= (g->kind == NN_GEMM_PACK ? nn_pack_min : NN_GEMM_BLOCK_MIN)) break;
+        if ((double)(hi - lo) * rest >= NN_GEMM_BLOCK_MIN) break;
     }
     return nparts;
 }
