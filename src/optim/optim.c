@@ -242,13 +242,19 @@ nn_status nn_optim_step(nn_optim *o, nn_real *params, const nn_real *grads, size
     return NN_OK;
 }
 
-/* One thread's block of nn_optim_step_checked. Blocks start at multiples of 64 parameters, so that each
- * value sits in the same vector lane whatever the thread count. */
+/* nn_optim_step_checked's job: every thread takes chunks of STEP_CHUNK parameters in turn, first to check them,
+ * then (when no chunk had an Inf or NaN) to update them. Taking chunks as they come, not a fixed half each,
+ * balances the threads: the gradients of the last layers computed are still in one core's cache, the others'
+ * come from memory (W3 on two threads: a fixed half took 0.65 ms on one core and 1.05 ms on the other).
+ * Chunks start at multiples of 64 parameters, so that each value sits in the same vector lane whatever the
+ * thread count; an update is elementwise, so who updates a chunk changes nothing. */
+#define STEP_CHUNK 65536
 typedef struct step_job {
     nn_optim *o;
     nn_real *p;
     const nn_real *g;
-    size_t n;
+    size_t n, chunks;
+    atomic_size_t next_check, next_update;
     nn_pool_flag bad[NN_POOL_MAX];
     atomic_int arrived;
 } step_job;
@@ -256,16 +262,23 @@ typedef struct step_job {
 static void step_part(void *ctx, int part, int nparts)
 {
     step_job *j = ctx;
-    size_t lo, hi;
-    nn_pool_range(j->n, 64, part, nparts, &lo, &hi);
-    j->bad[part].v = !nn_all_finite(j->g + lo, hi - lo);
-    /* Every block's verdict before any update: a skipped step changes nothing. */
+    size_t c;
+    int bad = 0;
+    while ((c = atomic_fetch_add_explicit(&j->next_check, 1, memory_order_relaxed)) < j->chunks) {
+        size_t lo = c * STEP_CHUNK, len = j->n - lo < STEP_CHUNK ? j->n - lo : STEP_CHUNK;
+        bad |= !nn_all_finite(j->g + lo, len);
+    }
+    j->bad[part].v = bad;
+    /* Every chunk's verdict before any update: a skipped step changes nothing. */
     atomic_fetch_add_explicit(&j->arrived, 1, memory_order_acq_rel);
     unsigned spins = 0;
     while (atomic_load_explicit(&j->arrived, memory_order_acquire) < nparts) nn_pool_relax(&spins);
     for (int t = 0; t < nparts; t++)
         if (j->bad[t].v) return;
-    if (hi > lo) j->o->ops->step(j->o, j->p + lo, j->g + lo, j->o->state ? j->o->state + lo : NULL, j->n, hi - lo);
+    while ((c = atomic_fetch_add_explicit(&j->next_update, 1, memory_order_relaxed)) < j->chunks) {
+        size_t lo = c * STEP_CHUNK, len = j->n - lo < STEP_CHUNK ? j->n - lo : STEP_CHUNK;
+        j->o->ops->step(j->o, j->p + lo, j->g + lo, j->o->state ? j->o->state + lo : NULL, j->n, len);
+    }
 }
 
 /* Fewer parameters than this update on the calling thread: below it, handing half the update to another
@@ -277,8 +290,10 @@ nn_status nn_optim_step_checked(nn_optim *o, nn_pool *pool, nn_real *params, con
 {
     nn_status s = prepare(o, params, grads, n);
     if (s != NN_OK) return s;
-    step_job j = {.o = o, .p = params, .g = grads, .n = n};
+    step_job j = {.o = o, .p = params, .g = grads, .n = n, .chunks = (n + STEP_CHUNK - 1) / STEP_CHUNK};
     atomic_init(&j.arrived, 0);
+    atomic_init(&j.next_check, 0);
+    atomic_init(&j.next_update, 0);
     o->steps++;
     if (n < STEP_PAR_MIN) pool = NULL; /* one part */
     nn_pool_run(pool, step_part, &j);
