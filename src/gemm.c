@@ -1,11 +1,13 @@
 /* gemm.c: matrix products through OpenBLAS's CBLAS, with direct vectorised loops where they beat it or where it would allocate. */
+#define _POSIX_C_SOURCE 200809L /* posix_memalign */
+#include <pthread.h>
 #include <stdatomic.h>
+#include <stdlib.h>
 #include <string.h>
 #include "gemm.h"
 #include "pool.h"
 #ifndef NNLAB_BLAS_NONE
 #include <cblas.h>
-#include <pthread.h>
 #endif
 
 #ifdef NNLAB_DOUBLE
@@ -204,8 +206,26 @@ static void gemm_dots(int m, int n, int k, nn_real alpha, const nn_real *A, int 
 #define PK_MC (16 * PK_MR)
 #define PK_NC 512
 typedef nn_real pvec __attribute__((vector_size(PK_BYTES)));
-/* One per thread: a model's pool runs blocks of one product at once. */
-static _Thread_local _Alignas(64) nn_real pk_a[PK_MC * PK_KC], pk_b[PK_KC * PK_NC];
+/* This thread's packing buffers (op(A)'s panels, then op(B)'s): a model's pool runs blocks of one product at
+ * once. Allocated on the thread's first packed product and freed when the thread exits; a thread-local array
+ * of this size would instead be reserved in every thread of the process, inside its stack. */
+#define PK_BUFFER ((size_t)PK_MC * PK_KC + (size_t)PK_KC * PK_NC)
+static _Thread_local nn_real *pk_buffer;
+static pthread_key_t pk_key;
+static int pk_key_ok;
+static void pk_key_init(void) { pk_key_ok = pthread_key_create(&pk_key, free) == 0; }
+
+/* NULL when out of memory (the caller then runs another kernel). */
+static nn_real *pk_buffers(void)
+{
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    if (pk_buffer) return pk_buffer;
+    void *p;
+    pthread_once(&once, pk_key_init);
+    if (posix_memalign(&p, 64, PK_BUFFER * sizeof(nn_real))) return NULL;
+    if (pk_key_ok) pthread_setspecific(pk_key, p);
+    return pk_buffer = p;
+}
 
 /* Tile c (rows x nv vectors, rows ldc apart) = bb * c + sum over p < kb of a(r, p) * b[p][.], where a(r, p) is
  * a[r * sr + p * sp] and b holds kb rows of nv vectors. bb = 0 ignores c. nv is a constant at each call (2,
@@ -272,7 +292,8 @@ static inline __attribute__((always_inline)) void pk_transpose(pvec *v)
 #endif
 
 /* op(B) rows pc..pc+kb, columns jc..jc+nc, times alpha, as panels of w columns (zero-padded). */
-static void pk_pack_b(int tb, int pc, int kb, int jc, int nc, int w, nn_real alpha, const nn_real *B, int ldb)
+static void pk_pack_b(nn_real *pk_b, int tb, int pc, int kb, int jc, int nc, int w, nn_real alpha, const nn_real *B,
+                      int ldb)
 {
     for (int j0 = 0; j0 < nc; j0 += w) {
         nn_real *d = pk_b + (size_t)j0 * kb;
@@ -310,7 +331,7 @@ static void pk_pack_b(int tb, int pc, int kb, int jc, int nc, int w, nn_real alp
 }
 
 /* Transposed A's rows ic..ic+mc (columns of A), columns pc..pc+kb, as panels of h rows (zero-padded). */
-static void pk_pack_at(int ic, int mc, int pc, int kb, int h, const nn_real *A, int lda)
+static void pk_pack_at(nn_real *pk_a, int ic, int mc, int pc, int kb, int h, const nn_real *A, int lda)
 {
     for (int i0 = 0; i0 < mc; i0 += h) {
         nn_real *d = pk_a + (size_t)i0 * kb;
@@ -324,15 +345,16 @@ static void pk_pack_at(int ic, int mc, int pc, int kb, int h, const nn_real *A, 
 }
 
 /* One block of p (rows pc..pc+kb of op(B), packed in pk_b) onto C's columns jc..jc+nc, all rows. */
-static inline __attribute__((always_inline)) void pk_block(int nv, int ta, int m, int pc, int kb, int jc, int nc,
-                                                           const nn_real *A, int lda, nn_real bb, nn_real *C, int ldc)
+static inline __attribute__((always_inline)) void pk_block(const nn_real *pk_a, const nn_real *pk_b, int nv, int ta,
+                                                           int m, int pc, int kb, int jc, int nc, const nn_real *A,
+                                                           int lda, nn_real bb, nn_real *C, int ldc)
 {
     const int h = 2 * PK_MR / nv, w = nv * PK_VL; /* a tile's rows and columns */
     int pack_a = ta && m >= 512;                /* measured: in place wins below (bench/README.md) */
     size_t si = ta ? 1 : (size_t)lda, sp = ta ? (size_t)lda : 1;
     for (int ic = 0; ic < m; ic += PK_MC) {
         int mc = m - ic < PK_MC ? m - ic : PK_MC;
-        if (pack_a) pk_pack_at(ic, mc, pc, kb, h, A, lda);
+        if (pack_a) pk_pack_at((nn_real *)pk_a, ic, mc, pc, kb, h, A, lda);
         for (int j0 = 0; j0 < nc; j0 += w) {
             int nb = nc - j0 < w ? nc - j0 : w;
             const nn_real *bp = pk_b + (size_t)j0 * kb;
@@ -362,9 +384,12 @@ static inline __attribute__((always_inline)) void pk_block(int nv, int ta, int m
     }
 }
 
-static void gemm_packed(int ta, int tb, int m, int n, int k, nn_real alpha, const nn_real *A, int lda,
-                        const nn_real *B, int ldb, nn_real beta, nn_real *C, int ldc)
+/* -1 without the buffers (out of memory), else 0. */
+static int gemm_packed(int ta, int tb, int m, int n, int k, nn_real alpha, const nn_real *A, int lda,
+                       const nn_real *B, int ldb, nn_real beta, nn_real *C, int ldc)
 {
+    nn_real *pk_a = pk_buffers(), *pk_b = pk_a + (size_t)PK_MC * PK_KC;
+    if (!pk_a) return -1;
     int nv = n > PK_VL ? 2 : 1;
     int kc = (k + (k + PK_KC - 1) / PK_KC - 1) / ((k + PK_KC - 1) / PK_KC); /* equal blocks of at most PK_KC */
     for (int jc = 0; jc < n; jc += PK_NC) {
@@ -372,11 +397,12 @@ static void gemm_packed(int ta, int tb, int m, int n, int k, nn_real alpha, cons
         for (int pc = 0; pc < k; pc += kc) {
             int kb = k - pc < kc ? k - pc : kc;
             nn_real bb = pc == 0 ? beta : 1; /* later blocks of p add onto the sums stored so far */
-            pk_pack_b(tb, pc, kb, jc, nc, nv * PK_VL, alpha, B, ldb);
-            if (nv == 2) pk_block(2, ta, m, pc, kb, jc, nc, A, lda, bb, C, ldc);
-            else pk_block(1, ta, m, pc, kb, jc, nc, A, lda, bb, C, ldc);
+            pk_pack_b(pk_b, tb, pc, kb, jc, nc, nv * PK_VL, alpha, B, ldb);
+            if (nv == 2) pk_block(pk_a, pk_b, 2, ta, m, pc, kb, jc, nc, A, lda, bb, C, ldc);
+            else pk_block(pk_a, pk_b, 1, ta, m, pc, kb, jc, nc, A, lda, bb, C, ldc);
         }
     }
+    return 0;
 }
 #endif
 
@@ -458,7 +484,8 @@ void nn_gemm_with(int kind, int ta, int tb, int m, int n, int k, nn_real alpha, 
     if (kind == NN_GEMM_TINY) gemm_tiny(ta, tb, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc);
     else if (kind == NN_GEMM_DOTS) gemm_dots(m, n, k, alpha, A, lda, B, ldb, beta, C, ldc);
 #ifdef PK_BYTES
-    else if (kind == NN_GEMM_PACK) gemm_packed(ta, tb, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc);
+    /* out of memory for its buffers: the kernel nn_gemm would use without it (rounding differently) */
+    else if (kind == NN_GEMM_PACK && !gemm_packed(ta, tb, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc)) return;
 #endif
 #ifdef NNLAB_BLAS_NONE
     else gemm_blocked(ta, tb, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc);
