@@ -44,8 +44,8 @@ typedef struct result {
 
 static void block_part(void *ctx, int part, int nparts) { nn_gemm_block(ctx, part, nparts); }
 
-/* Peak rate of a matrix product on a large square problem on `threads` threads (split as a model splits its
- * products), GFLOP/s, best of a few reps: the product nn_gemm picks (kind < 0) or the given kernel. */
+/* Peak rate of kernel `kind` (NN_GEMM_BLAS: OpenBLAS on the core it loaded) on a large square problem on
+ * `threads` threads (split as a model splits its products), GFLOP/s, best of a few reps. */
 static double peak_gflops(int n, int threads, int kind)
 {
     size_t sz = (size_t)n * n;
@@ -54,7 +54,7 @@ static double peak_gflops(int n, int threads, int kind)
     if (!a || !b || !c || (threads > 1 && !pool)) return NAN;
     for (size_t i = 0; i < sz; i++) a[i] = (nn_real)((i % 7) - 3) * 0.1f, b[i] = (nn_real)((i % 5) - 2) * 0.1f;
     nn_gemm_args g = nn_gemm_plan(0, 0, n, n, n, 1, a, n, b, n, 0, c, n);
-    if (kind >= 0) g.kind = kind;
+    g.kind = kind;
     double best = INFINITY;
     for (int r = 0; r < 6; r++) { /* the first run warms up: threads started, pages touched */
         double t0 = nn_seconds();
@@ -104,7 +104,7 @@ static double best_peak_gflops(int n, int threads, char *core, size_t size)
 {
     nn_blas_facts f;
     nn_blas_info(&f);
-    double best = peak_gflops(n, threads, -1);
+    double best = peak_gflops(n, threads, NN_GEMM_BLAS);
     snprintf(core, size, "%s", f.core[0] ? f.core : "none");
     /* nnlab's own kernel, where built: the bound is the best rate the CPU reaches, whoever's code reaches it */
     if (nn_gemm_kernel_fits(NN_GEMM_PACK, 0, 0, n, n, n)) {
@@ -244,7 +244,12 @@ static int run_workload(const workload *w, result *r)
     getrusage(RUSAGE_SELF, &ru);
     r->rss_kb = ru.ru_maxrss;
     products p;
-    if (products_new(&p, w)) return -1;
+    if (products_new(&p, w)) {
+        fprintf(stderr, "nnlab-bench: out of memory\n");
+        products_free(&p);
+        nn_model_free(m), nn_optim_free(o), free(x), free(y);
+        return -1;
+    }
     products_step(&p); /* pages touched, threads started */
     double products_s = INFINITY;
     for (int sl = 0; sl < SLICES; sl++) {
@@ -438,7 +443,7 @@ int main(int argc, char **argv)
     if (argc == 5 && !strcmp(argv[1], "--peak") && !strcmp(argv[3], "--threads")) {
         /* best_peak_gflops's child under another core: the rate alone */
         nn_set_threads(1);
-        printf("%.3f\n", peak_gflops(atoi(argv[2]), atoi(argv[4]), -1));
+        printf("%.3f\n", peak_gflops(atoi(argv[2]), atoi(argv[4]), NN_GEMM_BLAS));
         return 0;
     }
     fprintf(stderr, "nnlab-bench: CPU %s, OpenBLAS core %s%s%s\n", facts.cpu[0] ? facts.cpu : "unknown", facts.core,

@@ -116,8 +116,10 @@ static void gemm_tiny(int ta, int tb, int m, int n, int k, nn_real alpha, const 
 #define DOT_JR (DOT_REGS / (4 * DOT_VPR))
 #define DOT_J (DOT_JR > 4 ? 4 : DOT_JR < 1 ? 1 : DOT_JR)
 
-/* beta * c + alpha * (a . b) from the BW lane sums s of a[0..kfull) . b[0..kfull): lanes in order, then the tail. */
-static inline nn_real dot_finish(vrow s, const nn_real *a, const nn_real *b, int kfull, int k, nn_real alpha,
+/* beta * c + alpha * (a . b) from the BW lane sums s of a[0..kfull) . b[0..kfull): lanes in order, then the tail.
+ * Not inlined: with contraction on, each inlined copy could fuse beta * c + alpha * sum its own way, and a row
+ * would then round differently paired with another than alone. */
+static __attribute__((noinline)) nn_real dot_finish(vrow s, const nn_real *a, const nn_real *b, int kfull, int k, nn_real alpha,
                                  nn_real beta, nn_real c)
 {
     nn_real sum = 0;
@@ -213,7 +215,12 @@ typedef nn_real pvec __attribute__((vector_size(PK_BYTES)));
 static _Thread_local nn_real *pk_buffer;
 static pthread_key_t pk_key;
 static int pk_key_ok;
-static void pk_key_init(void) { pk_key_ok = pthread_key_create(&pk_key, free) == 0; }
+static void pk_free(void *p)
+{
+    free(p);
+    pk_buffer = NULL; /* a product run by a later destructor of the exiting thread allocates again */
+}
+static void pk_key_init(void) { pk_key_ok = pthread_key_create(&pk_key, pk_free) == 0; }
 
 /* NULL when out of memory (the caller then runs another kernel). */
 static nn_real *pk_buffers(void)
@@ -457,9 +464,9 @@ int nn_gemm_kernel_fits(int kind, int ta, int tb, int m, int n, int k)
 {
     switch (kind) {
     case NN_GEMM_TINY: return (long)m * n * k <= NN_TINY_GEMM && (!tb || (long)n * k <= NN_TINY_GEMM);
-    case NN_GEMM_DOTS: return !ta && !tb && k <= NN_DOT_MAX;
+    case NN_GEMM_DOTS: return !ta && !tb && k >= 1 && k <= NN_DOT_MAX;
 #ifdef PK_BYTES
-    case NN_GEMM_PACK: return 1;
+    case NN_GEMM_PACK: return k >= 1;
 #endif
     case NN_GEMM_BLAS: return 1;
     default: return 0;
@@ -481,6 +488,11 @@ void nn_gemm_with(int kind, int ta, int tb, int m, int n, int k, nn_real alpha, 
                   const nn_real *B, int ldb, nn_real beta, nn_real *C, int ldc)
 {
     if (m <= 0 || n <= 0) return;
+    if (k <= 0 || alpha == 0) { /* C = beta * C, A and B unread (as BLAS does) */
+        for (int i = 0; i < m; i++)
+            for (int j = 0; j < n; j++) C[(size_t)i * ldc + j] = beta == 0 ? 0 : beta * C[(size_t)i * ldc + j];
+        return;
+    }
     if (kind == NN_GEMM_TINY) gemm_tiny(ta, tb, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc);
     else if (kind == NN_GEMM_DOTS) gemm_dots(m, n, k, alpha, A, lda, B, ldb, beta, C, ldc);
 #ifdef PK_BYTES

@@ -56,26 +56,48 @@ START_TEST(matches_reference)
 END_TEST
 
 /* Every kernel sums each element in an order that does not depend on where the element sits, so that a product
- * cut into blocks (nn_gemm_pool's threads) equals the whole, bit for bit. */
+ * cut into blocks (nn_gemm_pool's threads) equals the whole, bit for bit: column blocks of 32, row blocks of an
+ * odd 23, with alpha = 1, beta = 0 as the layers call it and with other values. k = 0 and alpha = 0 scale C. */
 START_TEST(blocks_equal_the_whole)
 {
     enum { M = 70, N = 100, K = 300 };
-    static nn_real A[M * K], B[K * N], C1[M * N], C2[M * N];
+    static nn_real A[M * K], B[K * N], C0[M * N], C1[M * N], C2[M * N];
     for (int i = 0; i < M * K; i++) A[i] = (nn_real)((i * 37) % 101) / 50 - 1;
     for (int i = 0; i < K * N; i++) B[i] = (nn_real)((i * 53) % 97) / 48 - 1;
+    for (int i = 0; i < M * N; i++) C0[i] = (nn_real)((i * 29) % 89) / 44 - 1;
+    const nn_real ab[][2] = {{1, 0}, {(nn_real)1.3, (nn_real)0.7}};
     for (int kind = 0; kind < NN_GEMM_KINDS; kind++)
-        for (int t = 0; t < 4; t++) {
-            int ta = t & 1, tb = t >> 1, lda = ta ? M : K, ldb = tb ? K : N;
-            if (!nn_gemm_kernel_fits(kind, ta, tb, M, N, K) || kind == NN_GEMM_BLAS) continue;
-            nn_gemm_with(kind, ta, tb, M, N, K, 1, A, lda, B, ldb, 0, C1, N);
-            for (int c = 0; c < N; c += 32) /* columns */
-                nn_gemm_with(kind, ta, tb, M, N - c < 32 ? N - c : 32, K, 1, A, lda, B + (tb ? (size_t)c * K : (size_t)c),
-                             ldb, 0, C2 + c, N);
-            ck_assert_msg(!memcmp(C1, C2, sizeof C1), "%s ta=%d tb=%d: column blocks", nn_gemm_kernel_name(kind), ta, tb);
-            for (int r0 = 0; r0 < M; r0 += 32) /* rows */
-                nn_gemm_with(kind, ta, tb, M - r0 < 32 ? M - r0 : 32, N, K, 1, A + (ta ? (size_t)r0 : (size_t)r0 * K), lda,
-                             B, ldb, 0, C2 + (size_t)r0 * N, N);
-            ck_assert_msg(!memcmp(C1, C2, sizeof C1), "%s ta=%d tb=%d: row blocks", nn_gemm_kernel_name(kind), ta, tb);
+        for (int t = 0; t < 4; t++)
+            for (int v = 0; v < 2; v++) {
+                int ta = t & 1, tb = t >> 1, lda = ta ? M : K, ldb = tb ? K : N;
+                nn_real alpha = ab[v][0], beta = ab[v][1];
+                if (!nn_gemm_kernel_fits(kind, ta, tb, M, N, K) || kind == NN_GEMM_BLAS) continue;
+                memcpy(C1, C0, sizeof C1), memcpy(C2, C0, sizeof C2);
+                nn_gemm_with(kind, ta, tb, M, N, K, alpha, A, lda, B, ldb, beta, C1, N);
+                for (int c = 0; c < N; c += 32) /* columns */
+                    nn_gemm_with(kind, ta, tb, M, N - c < 32 ? N - c : 32, K, alpha, A, lda,
+                                 B + (tb ? (size_t)c * K : (size_t)c), ldb, beta, C2 + c, N);
+                ck_assert_msg(!memcmp(C1, C2, sizeof C1), "%s ta=%d tb=%d alpha=%g: column blocks",
+                              nn_gemm_kernel_name(kind), ta, tb, (double)alpha);
+                memcpy(C2, C0, sizeof C2);
+                for (int r0 = 0; r0 < M; r0 += 23) /* rows */
+                    nn_gemm_with(kind, ta, tb, M - r0 < 23 ? M - r0 : 23, N, K, alpha,
+                                 A + (ta ? (size_t)r0 : (size_t)r0 * K), lda, B, ldb, beta, C2 + (size_t)r0 * N, N);
+                ck_assert_msg(!memcmp(C1, C2, sizeof C1), "%s ta=%d tb=%d alpha=%g: row blocks",
+                              nn_gemm_kernel_name(kind), ta, tb, (double)alpha);
+            }
+    /* k = 0 and alpha = 0: C = beta * C on every kernel, A and B unread (NaN there changes nothing) */
+    A[0] = B[0] = NAN;
+    for (int kind = -1; kind < NN_GEMM_KINDS; kind++)
+        for (int z = 0; z < 2; z++) {
+            int k = z ? K : 0;
+            nn_real alpha = z ? 0 : 1;
+            memcpy(C1, C0, sizeof C1);
+            if (kind < 0) nn_gemm(0, 0, M, N, k, alpha, A, K, B, N, (nn_real)0.5, C1, N);
+            else nn_gemm_with(kind, 0, 0, M, N, k, alpha, A, K, B, N, (nn_real)0.5, C1, N);
+            for (int i = 0; i < M * N; i++)
+                ck_assert_msg(C1[i] == (nn_real)0.5 * C0[i], "kind %d, k=%d alpha=%g: C[%d] = %g", kind, k,
+                              (double)alpha, i, (double)C1[i]);
         }
 }
 END_TEST

@@ -35,8 +35,8 @@ static nn_real *train(const char *arch, const char *opt, int threads, int steps,
 }
 
 /* Whether the products of a step sum each element the same way when cut into column blocks, both a product
- * with B as stored (nnlab's packed kernel where the CPU has AVX2 or AVX-512, else OpenBLAS) and one with B
- * transposed (dx = dy W^T: OpenBLAS). OpenBLAS 0.3.21's SkylakeX and Prescott sgemm/dgemm kernels do (and
+ * with B as stored and one with B transposed (dx = dy W^T): nnlab's packed kernel runs both where the build
+ * targets AVX-512, OpenBLAS elsewhere. OpenBLAS 0.3.21's SkylakeX and Prescott sgemm/dgemm kernels do (and
  * nnlab's own loops); its Haswell kernel (also Zen's) does not: a 256 x 1024 x 784 product cut in two
  * 512-column halves differs from the whole in the last bit of about 4 % of the elements. */
 static int blas_splits_exactly(void)
