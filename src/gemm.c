@@ -24,8 +24,21 @@
 #endif
 
 
-#define BW 16 /* columns of C kept in registers at once */
-#define MR 4  /* rows of C computed together: independent sums hide the latency of each multiply-add */
+/* The target's widest vector register: a vrow (below) wider than that is lowered by the compiler through
+ * memory, which made the direct loops several times slower in AVX2 and SSE builds. */
+#if defined(__AVX512F__)
+#define VBYTES 64
+#elif defined(__AVX__)
+#define VBYTES 32
+#else
+#define VBYTES 16
+#endif
+#ifdef NNLAB_DOUBLE
+#define BW (VBYTES / 8) /* columns of C kept in one register */
+#else
+#define BW (VBYTES / 4)
+#endif
+#define MR 4 /* rows of C computed together: independent sums hide the latency of each multiply-add */
 
 /* A row of BW reals as one value: GCC and Clang keep a few of these in vector registers, where a 2-D array
  * of accumulators ends up on the stack. memcpy moves them from and to unaligned rows. They are never passed
@@ -101,29 +114,21 @@ static void gemm_tiny(int ta, int tb, int m, int n, int k, nn_real alpha, const 
  * columns at a time in a fixed stack buffer. Used where OpenBLAS 0.3.21's small-matrix kernel for this case
  * calls malloc on every product (bench/README.md). k <= NN_DOT_MAX. */
 #define NN_DOT_MAX 8192
-/* Columns per pass: 2 * DOT_J sums of BW lanes fill at most half of the target's vector registers. */
+/* Columns per pass: 2 * DOT_J sums fill at most half of the target's vector registers (32 with AVX-512). */
 #if defined(__AVX512F__)
-#define DOT_REGS 32
-#define DOT_VBYTES 64
-#elif defined(__AVX__)
-#define DOT_REGS 16
-#define DOT_VBYTES 32
+#define DOT_J 4
 #else
-#define DOT_REGS 16
-#define DOT_VBYTES 16
+#define DOT_J 2
 #endif
-#define DOT_VPR ((int)(BW * sizeof(nn_real)) / DOT_VBYTES) /* registers per vrow */
-#define DOT_JR (DOT_REGS / (4 * DOT_VPR))
-#define DOT_J (DOT_JR > 4 ? 4 : DOT_JR < 1 ? 1 : DOT_JR)
 
 /* beta * c + alpha * (a . b) from the BW lane sums s of a[0..kfull) . b[0..kfull): lanes in order, then the tail.
  * Not inlined: with contraction on, each inlined copy could fuse beta * c + alpha * sum its own way, and a row
  * would then round differently paired with another than alone. */
-static __attribute__((noinline)) nn_real dot_finish(vrow s, const nn_real *a, const nn_real *b, int kfull, int k, nn_real alpha,
-                                 nn_real beta, nn_real c)
+static __attribute__((noinline)) nn_real dot_finish(const vrow *s, const nn_real *a, const nn_real *b, int kfull, int k,
+                                                    nn_real alpha, nn_real beta, nn_real c)
 {
     nn_real sum = 0;
-    for (int l = 0; l < BW; l++) sum += s[l];
+    for (int l = 0; l < BW; l++) sum += (*s)[l];
     for (int p = kfull; p < k; p++) sum += a[p] * b[p];
     return (beta == 0 ? 0 : beta * c) + alpha * sum;
 }
@@ -133,7 +138,7 @@ static inline nn_real dot_one(const nn_real *a, const nn_real *b, int kfull, int
 {
     vrow s = {0};
     for (int p = 0; p < kfull; p += BW) s += VLOAD(a + p) * VLOAD(b + p);
-    return dot_finish(s, a, b, kfull, k, alpha, beta, c);
+    return dot_finish(&s, a, b, kfull, k, alpha, beta, c);
 }
 
 static void gemm_dots(int m, int n, int k, nn_real alpha, const nn_real *A, int lda, const nn_real *B, int ldb,
@@ -163,8 +168,8 @@ static void gemm_dots(int m, int n, int k, nn_real alpha, const nn_real *A, int 
                     }
                 }
                 for (int q = 0; q < DOT_J; q++) {
-                    c0[j + q] = dot_finish(s0[q], a0, b + (size_t)q * k, kfull, k, alpha, beta, c0[j + q]);
-                    c1[j + q] = dot_finish(s1[q], a1, b + (size_t)q * k, kfull, k, alpha, beta, c1[j + q]);
+                    c0[j + q] = dot_finish(&s0[q], a0, b + (size_t)q * k, kfull, k, alpha, beta, c0[j + q]);
+                    c1[j + q] = dot_finish(&s1[q], a1, b + (size_t)q * k, kfull, k, alpha, beta, c1[j + q]);
                 }
             }
             for (; j < nj; j++) {
