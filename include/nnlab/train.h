@@ -113,9 +113,9 @@ NN_API void nn_request_stop(void);
  * its own count; a model picks up a changed default at its next forward. n <= 0 takes NNLAB_THREADS from
  * the environment, else the number of cores; at most 64. The first nn_model_new of the process calls
  * nn_set_threads(0) unless nn_set_threads ran before. It also sets OpenBLAS's own process-wide thread
- * count to 1 (nnlab cuts large products into blocks, one single-threaded OpenBLAS call per thread, so that
- * results do not depend on OpenBLAS's threading; a program that calls OpenBLAS itself gets one thread
- * too). Thread-safety: call it before starting threads that use the library (the count is a plain
+ * count to 1 (nnlab cuts large products into blocks, one single-threaded product per thread on nnlab's
+ * kernel or OpenBLAS, so that results do not depend on OpenBLAS's threading; a program that calls OpenBLAS
+ * itself gets one thread too). Thread-safety: call it before starting threads that use the library (the count is a plain
  * variable). Concurrent products from several models are safe: Debian's OpenBLAS 0.3.21 (pthreads build)
  * serialises its buffer allocation, as OpenBLAS does since 0.3.7 when built with threads. */
 NN_API void nn_set_threads(int n);
