@@ -44,15 +44,32 @@ typedef struct result {
 
 static void block_part(void *ctx, int part, int nparts) { nn_gemm_block(ctx, part, nparts); }
 
+/* Operands of a timed product: A (na values) and B (nb) filled with small repeating values, C (nc) zeroed.
+ * 0, or -1 when out of memory (nothing left allocated). */
+static int operands(size_t na, size_t nb, size_t nc, nn_real **a, nn_real **b, nn_real **c)
+{
+    *a = malloc(na * sizeof **a), *b = malloc(nb * sizeof **b), *c = calloc(nc, sizeof **c);
+    if (!*a || !*b || !*c) {
+        free(*a), free(*b), free(*c);
+        return -1;
+    }
+    for (size_t i = 0; i < na; i++) (*a)[i] = (nn_real)((i % 7) - 3) * 0.1f;
+    for (size_t i = 0; i < nb; i++) (*b)[i] = (nn_real)((i % 5) - 2) * 0.1f;
+    return 0;
+}
+
 /* Peak rate of kernel `kind` (NN_GEMM_BLAS: OpenBLAS on the core it loaded) on a large square problem on
  * `threads` threads (split as a model splits its products), GFLOP/s, best of a few reps. */
 static double peak_gflops(int n, int threads, int kind)
 {
     size_t sz = (size_t)n * n;
-    nn_real *a = malloc(sz * sizeof *a), *b = malloc(sz * sizeof *b), *c = malloc(sz * sizeof *c);
+    nn_real *a, *b, *c;
+    if (operands(sz, sz, sz, &a, &b, &c)) return NAN;
     nn_pool *pool = threads > 1 ? nn_pool_new(threads) : NULL;
-    if (!a || !b || !c || (threads > 1 && !pool)) return NAN;
-    for (size_t i = 0; i < sz; i++) a[i] = (nn_real)((i % 7) - 3) * 0.1f, b[i] = (nn_real)((i % 5) - 2) * 0.1f;
+    if (threads > 1 && !pool) {
+        free(a), free(b), free(c);
+        return NAN;
+    }
     nn_gemm_args g = nn_gemm_plan(0, 0, n, n, n, 1, a, n, b, n, 0, c, n);
     g.kind = kind;
     double best = INFINITY;
@@ -372,11 +389,8 @@ static int bench_acts(size_t n, double seconds)
 /* GFLOP/s of kernel `kind` on one product (one thread, best of several runs of at least a few ms). */
 static double kernel_gflops(int kind, int ta, int tb, int m, int n, int k, double seconds)
 {
-    size_t na = (size_t)m * k, nb = (size_t)k * n, nc = (size_t)m * n;
-    nn_real *a = malloc(na * sizeof *a), *b = malloc(nb * sizeof *b), *c = calloc(nc, sizeof *c);
-    if (!a || !b || !c) return NAN;
-    for (size_t i = 0; i < na; i++) a[i] = (nn_real)((i % 7) - 3) * 0.1f;
-    for (size_t i = 0; i < nb; i++) b[i] = (nn_real)((i % 5) - 2) * 0.1f;
+    nn_real *a, *b, *c;
+    if (operands((size_t)m * k, (size_t)k * n, (size_t)m * n, &a, &b, &c)) return NAN;
     int lda = ta ? m : k, ldb = tb ? k : n, reps = (int)(2e6 / ((double)m * n * k)) + 1;
     double best = INFINITY, t0 = nn_seconds();
     for (int r = 0; r < 5 || nn_seconds() - t0 < seconds; r++) {

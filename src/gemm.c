@@ -357,7 +357,7 @@ static void pk_pack_at(nn_real *pk_a, int ic, int mc, int pc, int kb, int h, con
 }
 
 /* One block of p (rows pc..pc+kb of op(B), packed in pk_b) onto C's columns jc..jc+nc, all rows. */
-static inline __attribute__((always_inline)) void pk_block(const nn_real *pk_a, const nn_real *pk_b, int nv, int ta,
+static inline __attribute__((always_inline)) void pk_block(nn_real *pk_a, const nn_real *pk_b, int nv, int ta,
                                                            int m, int pc, int kb, int jc, int nc, const nn_real *A,
                                                            int lda, nn_real bb, nn_real *C, int ldc)
 {
@@ -366,7 +366,7 @@ static inline __attribute__((always_inline)) void pk_block(const nn_real *pk_a, 
     size_t si = ta ? 1 : (size_t)lda, sp = ta ? (size_t)lda : 1;
     for (int ic = 0; ic < m; ic += PK_MC) {
         int mc = m - ic < PK_MC ? m - ic : PK_MC;
-        if (pack_a) pk_pack_at((nn_real *)pk_a, ic, mc, pc, kb, h, A, lda);
+        if (pack_a) pk_pack_at(pk_a, ic, mc, pc, kb, h, A, lda);
         for (int j0 = 0; j0 < nc; j0 += w) {
             int nb = nc - j0 < w ? nc - j0 : w;
             const nn_real *bp = pk_b + (size_t)j0 * kb;
