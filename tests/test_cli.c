@@ -345,6 +345,13 @@ START_TEST(test_predict_rows)
     ck_assert_int_eq(run("predict --model m.nnl wide.csv"), 1);
     ck_assert_msg(strstr(err, "wide.csv:2") && strstr(err, "3 columns"), "stderr: %s", err);
     ck_assert_str_eq(out, "");
+    /* As many columns as inputs but a cell that is not a number, in the last column (which could have been a
+     * label): the cell is named, not the width. */
+    write_file(path_in("cell.csv"), "5.1,3.5,1.4,0.2\n6.7,3.0,5.2,x\n");
+    ck_assert_int_eq(run("predict --model m.nnl cell.csv"), 1);
+    ck_assert_msg(strstr(err, "cell.csv:2") && strstr(err, "'x' is not a number"), "stderr: %s", err);
+    ck_assert_int_eq(run("predict --model m.nnl --label-col 4 cell.csv"), 1);
+    ck_assert_msg(strstr(err, "with the label column"), "stderr: %s", err);
     /* Standard input. */
     char cmd[1200];
     snprintf(cmd, sizeof cmd, "echo 5.1,3.5,1.4,0.2 | '%s' predict --model '%s' > '%s'", getenv("NNLAB_BIN"),

@@ -55,10 +55,13 @@ static nn_dataset *read_rows(const char *arg, int inputs)
     }
     free(text);
     if (d) cli_print_notes(arg, d);
-    else if (width >= 0)
+    else if (width == inputs && cli_csv.label)
+        cli_error("predict: %s: rows have %d columns with the label column; the model takes %d inputs", name,
+                  width, inputs);
+    else if (width >= 0 && width != inputs)
         cli_error("predict: %s: rows have %d columns; the model takes %d inputs (or %d with a label)", name, width,
                   inputs, inputs + 1);
-    else cli_error("predict: %s", nn_errmsg());
+    else cli_error("predict: %s", nn_errmsg()); /* as many columns as inputs, but a cell is not a number */
     return d;
 }
 
