@@ -30,8 +30,9 @@ static const char gradcheck_help[] =
     "  --eps E         finite-difference step (default " CLI_STR(DEFAULT_EPS) " in this build)\n"
     "  --tol T         largest relative error that passes (default " CLI_STR(DEFAULT_TOL) " in this build)\n"
     "  --double        insist on double precision: this needs a build with -DNNLAB_DOUBLE=ON\n"
-    "Kinks (relu, hardtanh, maxout, ...) closer than eps to a pre-activation make the difference\n"
-    "quotient wrong there; a failure on such a net is worth rerunning with another --seed or a smaller --eps.\n";
+    "Kinks (relu, hardtanh, maxout, ...) closer than eps to a pre-activation make a difference quotient\n"
+    "across them wrong: a value that disagrees is retried with eps/2, eps/4 and eps/8, central and\n"
+    "one-sided, and at a kink on the point itself backward may lie between the one-sided slopes.\n";
 
 enum { OPT_ARCH = 256, OPT_LOSS, OPT_INPUTS, OPT_BATCH, OPT_SEED, OPT_EPS, OPT_TOL, OPT_DOUBLE, OPT_HELP, OPT_INIT };
 static const struct option gc_opts[] = {
@@ -142,9 +143,9 @@ int cmd_gradcheck(int argc, char **argv)
     int pass = max_err <= tol;
     printf("max_rel_err=%.3g tol=%g %s\n", max_err, tol, pass ? "ok" : "FAIL");
     if (!pass)
-        fprintf(stderr, "nnlab: gradcheck: relative error above %g; kinks (relu, selu, maxout, hardtanh, srelu, ...) "
-                        "within eps of a pre-activation also cause this: try another --seed or --batch 1%s\n", tol,
-                sizeof(nn_real) == sizeof(double) ? "" : ", or a double build");
+        fprintf(stderr, "nnlab: gradcheck: relative error above %g: backward disagrees with every difference quotient "
+                        "(kinks closer than eps/8 on both sides of a point also do this: try another --seed or "
+                        "--batch 1%s)\n", tol, sizeof(nn_real) == sizeof(double) ? "" : ", or a double build");
     rc = pass ? CLI_OK : CLI_ERR;
 done:
     free(x);
