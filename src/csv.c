@@ -366,7 +366,7 @@ static nn_dataset *parse_csv(char *buf, size_t len, const char *name, const nn_c
 {
     nn_csv_opts def = nn_csv_defaults();
     if (!o) o = &def;
-    nn_dataset *d = NULL;
+    nn_dataset *d = NULL, *done = NULL; /* done: d once the parse has succeeded */
     csv_line *lines = NULL;
     char **cells = NULL, **hdr = NULL, **cells2 = NULL, **lab = NULL;
     char *keep = NULL; /* per column: 1 feature, 0 label or dropped */
@@ -556,17 +556,10 @@ static nn_dataset *parse_csv(char *buf, size_t len, const char *name, const nn_c
     }
 
     if (map_labels(d, lab, lineno, labcol, name, &lo) != NN_OK) goto fail;
-    free(lines);
-    free(cells);
-    free(cells2);
-    free(keep);
-    free(feat);
-    free(lab);
-    free(lineno);
-    free(buf);
-    return d;
+    done = d;
+    d = NULL;
 
-fail:
+fail: /* also the end of a parse that succeeded: d is NULL then, and only the scratch is freed */
     nn_dataset_free(d);
     free(lines);
     free(cells);
@@ -576,7 +569,7 @@ fail:
     free(lab);
     free(lineno);
     free(buf);
-    return NULL;
+    return done;
 }
 
 nn_dataset *nn_dataset_read_csv(const char *path, const nn_csv_opts *o)

@@ -1,7 +1,6 @@
 /* test_model.c: dense, maxout and the loss heads: gradient checks, exact values, shape and spec errors. */
 #define _POSIX_C_SOURCE 200809L
 #include <string.h>
-#include <unistd.h>
 #include "testutil.h"
 #include "loss.h"
 #include "model_internal.h"
@@ -453,14 +452,7 @@ START_TEST(set_init_round_trip)
     for (size_t i = 0; i < n; i++) ck_assert(a[i] == b[i]);
     /* Its weights are drawn at the first use: setting it afterwards would change nothing. */
     ck_assert_int_eq(nn_model_set_init(m, NN_INIT_KERAS), NN_EINVAL);
-    char path[] = "/tmp/nnlab_init_XXXXXX";
-    int fd = mkstemp(path);
-    ck_assert_int_ge(fd, 0);
-    close(fd);
-    ck_assert_int_eq(nn_model_save(m, path), NN_OK);
-    nn_model *l = nn_model_load(path);
-    unlink(path);
-    ck_assert_ptr_nonnull(l);
+    nn_model *l = nn_test_save_load(m);
     nn_model_spec(l, back, sizeof back);
     ck_assert_str_eq(back, want);
     const nn_real *c = nn_model_params(l);

@@ -3,7 +3,6 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 #include "testutil.h"
 
 #define IN 3
@@ -104,17 +103,10 @@ START_TEST(spec_round_trip)
     char spec[512];
     nn_model_spec(m, spec, sizeof spec);
     ck_assert_str_eq(spec, "dense:4:init=he_normal,l2=0.0001,relu,maxout:2:k=3,l1=0.001,dense:2");
-    char path[] = "/tmp/nnlab-penalty-XXXXXX";
-    int fd = mkstemp(path);
-    ck_assert_int_ge(fd, 0);
-    close(fd);
-    ck_assert_int_eq(nn_model_save(m, path), NN_OK);
-    nn_model *back = nn_model_load(path);
-    ck_assert_ptr_nonnull(back);
+    nn_model *back = nn_test_save_load(m);
     char spec2[512];
     nn_model_spec(back, spec2, sizeof spec2);
     ck_assert_str_eq(spec, spec2);
-    unlink(path);
     nn_model_free(back);
     nn_model_free(m);
     m = nn_model_from_spec(IN, "dense:4:l1=0.5", NN_LOSS_SOFTMAX_XENT, 1);

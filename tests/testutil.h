@@ -25,6 +25,26 @@
                       #b, b_, t_);                                                              \
     } while (0)
 
+/* For the suites that ask for POSIX (_POSIX_C_SOURCE 200809L before their first #include): a temporary file. */
+#if defined(_POSIX_C_SOURCE) && _POSIX_C_SOURCE >= 200809L
+#include <unistd.h>
+
+/* m saved to a fresh temporary file and loaded back, the file removed: the model another process would read.
+ * Fails the test when saving or loading fails. */
+static inline nn_model *nn_test_save_load(const nn_model *m)
+{
+    char path[] = "/tmp/nnlab-test-XXXXXX";
+    int fd = mkstemp(path);
+    ck_assert_int_ge(fd, 0);
+    close(fd);
+    ck_assert_int_eq(nn_model_save(m, path), NN_OK);
+    nn_model *back = nn_model_load(path);
+    unlink(path);
+    ck_assert_msg(back != NULL, "%s", nn_errmsg());
+    return back;
+}
+#endif
+
 /* Defines main() running the suite that make_suite() returns; exit status 0 when all pass. */
 #define NN_TEST_MAIN(make_suite)                                 \
     int main(void)                                               \

@@ -1,4 +1,5 @@
-/* train.c: nnlab train: fit a model on a data set, report its scores, save it (and resume a saved run). */
+/* train.c: nnlab train: fit a model on a data set, report its scores, save it (and resume a saved run); its
+ * --json document is train_json.c. */
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
 #include <getopt.h>
@@ -6,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cli.h"
+#include "train_json.h"
 
 static const char train_help[] =
     "usage: nnlab train --data D --arch SPEC [options]\n"
@@ -601,99 +603,6 @@ static int fit(train_args *a, train_state *s)
     return CLI_OK;
 }
 
-/* One epoch's scores as JSON members: loss and acc (no accuracy for regression), val_loss and val_acc (null
- * without validation). */
-static void js_epoch_scores(FILE *f, const char *sep, double loss, double acc, double val_loss, double val_acc,
-                            int classify, int has_val)
-{
-    js_key(f, sep, "loss");
-    js_num(f, loss);
-    if (classify) {
-        js_key(f, ", ", "acc");
-        js_num(f, acc);
-    }
-    js_key(f, ", ", "val_loss");
-    js_num(f, has_val ? val_loss : NAN);
-    if (classify) {
-        js_key(f, ", ", "val_acc");
-        js_num(f, has_val ? val_acc : NAN);
-    }
-}
-
-/* --json: the run as one document on standard output (schema in docs/cli.md#json-output). */
-static void write_train_json(const train_args *a, const train_state *s, const double score[4], int classify)
-{
-    const run *R = &a->R;
-    const nn_history *h = &s->hist;
-    const nn_dataset *d = s->d;
-    FILE *f = stdout;
-    char spec[4096];
-    nn_model_spec(s->m, spec, sizeof spec);
-    fputs("{\"command\": \"train\"", f);
-    js_key(f, ", ", "nnlab");
-    js_str(f, NNLAB_VERSION_STRING);
-    js_key(f, ", ", "data");
-    js_str(f, R->data);
-    fprintf(f, ", \"rows\": %d, \"features\": %d, \"classes\": %d", d->rows, d->cols, classify ? nn_model_classes(s->m) : 0);
-    js_key(f, ", ", "class_names");
-    if (d->class_names) {
-        fputc('[', f);
-        for (int k = 0; k < d->nclasses; k++) {
-            if (k) fputs(", ", f);
-            js_str(f, d->class_names[k]);
-        }
-        fputc(']', f);
-    } else {
-        fputs("null", f);
-    }
-    js_key(f, ",\n ", "arch");
-    js_str(f, spec);
-    js_key(f, ", ", "loss");
-    js_str(f, nn_loss_name(nn_model_loss_kind(s->m)));
-    js_key(f, ", ", "optimizer");
-    js_str(f, R->opt);
-    js_key(f, ", ", "init");
-    js_str(f, nn_init_name(R->init));
-    fprintf(f, ", \"seed\": %llu, \"batch\": %d", (unsigned long long)R->seed, R->batch);
-    js_key(f, ", ", "val_fraction");
-    js_num(f, R->val);
-    fprintf(f, ",\n \"epochs\": %d, \"first_epoch\": %d, \"interrupted\": %s, \"stopped_early\": %s, \"restored_best\": %s",
-            R->next_epoch, a->first_epoch + 1, s->st == NN_EINTR ? "true" : "false", h->stopped_early ? "true" : "false",
-            h->restored ? "true" : "false");
-    double seconds = 0;
-    for (int i = 0; i < h->n; i++) seconds += h->epochs[i].seconds;
-    js_key(f, ", ", "seconds");
-    js_num(f, seconds);
-    js_key(f, ",\n ", "model");
-    js_str(f, a->save);
-    fputs(",\n \"final\": {", f);
-    js_epoch_scores(f, "", score[0], score[1], score[2], score[3], classify, s->va != NULL);
-    fputs("},\n \"best\": ", f);
-    const nn_epoch_stats *b = NULL;
-    for (int i = 0; i < h->n; i++)
-        if (h->epochs[i].epoch == h->best_epoch) b = &h->epochs[i];
-    if (b) {
-        fprintf(f, "{\"epoch\": %d", b->epoch + 1);
-        js_epoch_scores(f, ", ", b->loss, b->acc, b->val_loss, b->val_acc, classify, s->va != NULL);
-        fputc('}', f);
-    } else {
-        fputs("null", f);
-    }
-    fputs(",\n \"history\": [", f);
-    for (int i = 0; i < h->n; i++) {
-        const nn_epoch_stats *e = &h->epochs[i];
-        fprintf(f, "%s\n  {\"epoch\": %d", i ? "," : "", e->epoch + 1);
-        js_epoch_scores(f, ", ", e->loss, e->acc, e->val_loss, e->val_acc, classify, s->va != NULL);
-        js_key(f, ", ", "lr");
-        js_num(f, e->lr);
-        js_key(f, ", ", "seconds");
-        js_num(f, e->seconds);
-        fputc('}', f);
-    }
-    fputs("]}\n", f);
-    fflush(f);
-}
-
 /* Saves the model and history, prints the final scores. The exit status. */
 static int finish(train_args *a, train_state *s)
 {
@@ -752,7 +661,12 @@ static int finish(train_args *a, train_state *s)
     }
     fputc('\n', line);
     fflush(line);
-    if (a->json && cli_dist_rank() == 0) write_train_json(a, s, (const double[4]){tl, ta, vl, vacc}, classify);
+    if (a->json && cli_dist_rank() == 0)
+        train_json_write(stdout, &(train_json_run){
+            .data = R->data, .d = s->d, .m = s->m, .opt = R->opt, .init = R->init, .seed = R->seed,
+            .batch = R->batch, .val = R->val, .epochs = R->next_epoch, .first_epoch = a->first_epoch + 1,
+            .interrupted = s->st == NN_EINTR, .hist = &s->hist, .model = a->save, .final = {tl, ta, vl, vacc},
+            .classify = classify, .has_val = s->va != NULL});
     return s->st == NN_EINTR ? CLI_ERR : CLI_OK;
 }
 

@@ -49,19 +49,32 @@ static void draw_mask(nn_rng *rng, double p, nn_real on, nn_real off, nn_real *m
 
 #define DROPOUT_P 0.5
 
+/* What both kinds' forwards begin with. Outside training, or with p = 0, torch returns the input untouched and
+ * draws nothing: then y = x and *m is NULL. Otherwise *m is the buffer for the n = *n per-element factors, in
+ * aux (NN_ENOMEM if it cannot be had). */
+static nn_status drop_begin(nn_layer *L, const nn_tensor *x, int train, size_t *n, nn_real **m)
+{
+    const drop_cfg *c = L->cfg;
+    *n = (size_t)x->rows * (size_t)L->in;
+    *m = NULL;
+    if (!train || c->p == 0) {
+        memcpy(L->y.data, x->data, *n * sizeof(nn_real));
+        return NN_OK;
+    }
+    *m = nn_layer_aux(L, *n * sizeof(nn_real));
+    return *m ? NN_OK : NN_ENOMEM;
+}
+
 /* aux holds the per-element factor (0 or 1/(1-p)) of the last training forward: backward is one multiply. */
 static nn_status dropout_forward(nn_layer *L, const nn_tensor *x, int train, nn_rng *rng)
 {
     const drop_cfg *c = L->cfg;
-    size_t n = (size_t)x->rows * (size_t)L->in;
+    size_t n;
+    nn_real *m;
+    nn_status st = drop_begin(L, x, train, &n, &m);
+    if (st != NN_OK || !m) return st;
     const nn_real *xv = x->data;
     nn_real *y = L->y.data;
-    if (!train || c->p == 0) { /* torch returns the input untouched and draws nothing */
-        memcpy(y, xv, n * sizeof(nn_real));
-        return NN_OK;
-    }
-    nn_real *m = nn_layer_aux(L, n * sizeof(nn_real));
-    if (!m) return NN_ENOMEM;
     /* torch divides the 0/1 noise by (1 - p) rounded to the tensor type, in that type */
     nn_real scale = (nn_real)1 / (nn_real)(1 - c->p);
     draw_mask(rng, c->p, scale, 0, m, n);
@@ -120,15 +133,12 @@ nn_status nn_dropout_create(nn_layer *L, const nn_spec *spec) { return drop_crea
 static nn_status alpha_dropout_forward(nn_layer *L, const nn_tensor *x, int train, nn_rng *rng)
 {
     const drop_cfg *c = L->cfg;
-    size_t n = (size_t)x->rows * (size_t)L->in;
+    size_t n;
+    nn_real *m;
+    nn_status st = drop_begin(L, x, train, &n, &m);
+    if (st != NN_OK || !m) return st;
     const nn_real *xv = x->data;
     nn_real *y = L->y.data;
-    if (!train || c->p == 0) {
-        memcpy(y, xv, n * sizeof(nn_real));
-        return NN_OK;
-    }
-    nn_real *m = nn_layer_aux(L, n * sizeof(nn_real));
-    if (!m) return NN_ENOMEM;
     double p = c->p, a = 1 / sqrt((ALPHA_SELU * ALPHA_SELU * p + 1) * (1 - p));
     /* The offsets as torch forms them in the tensor type: b = (m - 1) * (alpha a) + alpha a p, so a kept
      * unit gets exactly (alpha a p) and a dropped one -(alpha a) + (alpha a p). */
