@@ -26,6 +26,9 @@ typedef struct nn_near {
 void nn_near_add(nn_near *n, const char *cand);
 const char *nn_near_best(const nn_near *n);
 const char *nn_near_hint(const nn_near *n, char *buf, size_t size);
+/* Every activation name (and the alias swish) appended to buf at offset n as "a, b, ...", each offered to near;
+ * returns the new offset (at most size). */
+size_t nn_act_names(char *buf, size_t size, size_t n, nn_near *near);
 
 /* A spec string "NAME[:POS]...[:key=value[,key=value]...]" split in place into tokens.
  * Positional fields come first; the first field holding '=' starts the key=value list, whose items are

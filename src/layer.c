@@ -70,10 +70,7 @@ nn_status nn_layer_create(nn_layer *L, int in, const char *text)
         n += (size_t)snprintf(valid + n, sizeof valid - n, "%s, ", kinds[i].name);
         nn_near_add(&near, kinds[i].name);
     }
-    for (int id = 0; id < NN_ACT_COUNT && n < sizeof valid; id++) {
-        n += (size_t)snprintf(valid + n, sizeof valid - n, "%s%s", id ? ", " : "", nn_act_info_of((nn_act_id)id)->name);
-        nn_near_add(&near, nn_act_info_of((nn_act_id)id)->name);
-    }
+    nn_act_names(valid, sizeof valid, n, &near);
     /* A bare width ("16") is a dense layer missing its name. */
     if (strspn(spec.name, "0123456789") == strlen(spec.name)) snprintf(hint, sizeof hint, "; did you mean 'dense:%s'?", spec.name);
     else nn_near_hint(&near, hint, sizeof hint);

@@ -117,7 +117,7 @@ static nn_status gradient(nn_model *m, const nn_real *x, const nn_real *y, int r
  * update's own loop (nn_optim_step_checked); clipping before it keeps an Inf or NaN non-finite. */
 static nn_status update(nn_model *m, nn_optim *o, const nn_fit_opts *opt, double l)
 {
-    if (!isfinite(l)) return nn_fail(NN_ENONFINITE, "the loss is %g", l);
+    if (!isfinite(l)) return nn_fail(NN_ENONFINITE, "the loss is %s", isnan(l) ? "nan" : l > 0 ? "inf" : "-inf");
     if (opt && opt->clip_value > 0) nn_clip_grad_value(m->grads, m->nparams, opt->clip_value);
     if (opt && opt->clip_norm > 0) nn_clip_grad_norm(m->grads, m->nparams, opt->clip_norm);
     nn_status s = nn_optim_step_checked(o, m->pool, m->params, m->grads, m->nparams);

@@ -12,6 +12,16 @@ int nn_act_lookup(const char *name)
     return -1;
 }
 
+size_t nn_act_names(char *buf, size_t size, size_t n, nn_near *near)
+{
+    for (int i = 0; i <= NN_ACT_COUNT && n < size; i++) {
+        const char *name = i < NN_ACT_COUNT ? nn_act_info_of((nn_act_id)i)->name : "swish";
+        n += (size_t)snprintf(buf + n, size - n, "%s%s", i ? ", " : "", name);
+        nn_near_add(near, name);
+    }
+    return n < size ? n : size;
+}
+
 nn_act nn_act_default(nn_act_id id)
 {
     nn_act a;
@@ -123,13 +133,8 @@ nn_status nn_act_parse(const char *text, nn_act *out)
     int id = nn_act_lookup(sp.name);
     if (id < 0) {
         char valid[640] = "", hint[96];
-        size_t n = 0;
         nn_near near = {sp.name, NULL, 0};
-        for (int i = 0; i < NN_ACT_COUNT && n < sizeof valid; i++) {
-            n += (size_t)snprintf(valid + n, sizeof valid - n, "%s, ", nn_act_info_of((nn_act_id)i)->name);
-            nn_near_add(&near, nn_act_info_of((nn_act_id)i)->name);
-        }
-        if (n < sizeof valid) snprintf(valid + n, sizeof valid - n, "swish");
+        nn_act_names(valid, sizeof valid, 0, &near);
         return nn_fail(NN_EINVAL, "unknown activation '%s'%s (valid: %s)", sp.name, nn_near_hint(&near, hint, sizeof hint),
                        valid);
     }
