@@ -396,7 +396,7 @@ START_TEST(test_user_csv)
     ck_assert_int_eq(run("train --data first.csv --label-col y --arch dense:2 --epochs 1"), 0);
     ck_assert_int_eq(run("train --data first.csv --label-col 1 --drop-cols b --arch dense:2 --epochs 1"), 0);
     ck_assert_int_eq(run("train --data first.csv --label-col z --arch dense:2 --epochs 1"), 1);
-    ck_assert_msg(strstr(err, "nnlab: first.csv: label column 'z' is not in the header (columns: y, a, b)"), "stderr: %s", err);
+    ck_assert_msg(strstr(err, "nnlab: train: first.csv: label column 'z' is not in the header (columns: y, a, b)"), "stderr: %s", err);
 
     /* Labels 1..K: mapped with a note, no phantom class 0 (dense:2 fits). */
     write_file(path_in("onek.csv"), "0.5,1\n-0.5,2\n0.25,1\n-0.75,2\n");
@@ -427,7 +427,7 @@ START_TEST(test_user_csv)
     /* Header only: status 1 and why; a header and one row trains. */
     write_file(path_in("head.csv"), "a,b,label\n");
     ck_assert_int_eq(run("train --data head.csv --arch dense:2 --epochs 1"), 1);
-    ck_assert_msg(strstr(err, "nnlab: head.csv:1: no data rows: only a header line"), "stderr: %s", err);
+    ck_assert_msg(strstr(err, "nnlab: train: head.csv:1: no data rows: only a header line"), "stderr: %s", err);
     ck_assert_int_eq(run("predict --model p.nnl --data head.csv"), 1);
     ck_assert_str_eq(out, "");
     write_file(path_in("one.csv"), "a,b,label\n1,2,0\n");

@@ -112,7 +112,7 @@ START_TEST(failing_rank_fails_all)
     const char *bin = getenv("NNLAB_BIN");
     int rc = sh("%s -np 1 '%s' " TRAIN " : -np 1 '%s' " TRAIN " --data missing.csv", mpirun, bin, bin);
     ck_assert_msg(rc == 1, "exit status %d (124 is a hang stopped by timeout): %s", rc, err);
-    ck_assert_msg(count(err, "nnlab: rank 1: missing.csv: cannot open") == 1, "%s", err);
+    ck_assert_msg(count(err, "nnlab: train: rank 1: missing.csv: cannot open") == 1, "%s", err);
     ck_assert_msg(count(err, "missing.csv") == 1, "%s", err);
     /* Every rank meets a usage error; rank 0 alone prints it, every rank exits with status 2. */
     rc = sh("%s -np 2 '%s' train --data moons --bogus", mpirun, bin);
@@ -163,7 +163,7 @@ START_TEST(compare_errors_once)
     rc = sh("%s -np 1 '%s' " COMPARE " : -np 1 '%s' " COMPARE " --data missing.csv : -np 1 '%s' " COMPARE, mpirun, bin,
             bin, bin);
     ck_assert_msg(rc == 1, "exit status %d (124 is a hang stopped by timeout): %s", rc, err);
-    ck_assert_msg(count(err, "nnlab: rank 1: missing.csv: cannot open") == 1, "%s", err);
+    ck_assert_msg(count(err, "nnlab: compare: rank 1: missing.csv: cannot open") == 1, "%s", err);
     ck_assert_msg(count(err, "missing.csv") == 1, "%s", err);
     /* Nothing was written, nor left half-written. */
     ck_assert_int_ne(sh("ls -d nnlab-report*"), 0);

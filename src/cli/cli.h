@@ -70,6 +70,8 @@ int cli_dist_any(int flag);
 
 /* Set by --quiet: no progress output. */
 extern int cli_quiet;
+/* The subcommand running (main sets it), which cli_error puts before a message that does not name it. */
+extern const char *cli_command;
 
 /* Path of a bundled data set ("spirals" -> <data dir>/spirals.csv) or NULL if `name` is none. The data
  * dir is $NNLAB_DATA, else ../share/nnlab/data from the binary's directory (an installed nnlab, also after its prefix
@@ -175,6 +177,8 @@ int cli_parse_nonneg(const char *cmd, const char *opt, const char *s, double *ou
 int cli_parse_seed(const char *cmd, const char *s, uint64_t *out);
 /* --init NAME: an initialiser name (nn_init_parse); 0, or -1 after "nnlab: CMD: --init: ..." on stderr. */
 int cli_parse_init(const char *cmd, const char *s, nn_init *out);
+/* --loss: one of the library's loss heads but "none"; -1 after the message. */
+int cli_parse_loss(const char *cmd, const char *s, nn_loss *out);
 /* The data directory cli_bundled_path searches. */
 const char *cli_data_dir(void);
 /* <directory of the running binary>/rel (e.g. "../share/nnlab/data"), when that directory exists: 0 and the
@@ -183,10 +187,10 @@ int cli_exe_relative_dir(const char *rel, char *buf, size_t size);
 /* Diagnosis of a finished classification run, shared by train and compare so both say the same thing:
  * 0 if it looks healthy, else 1 with one line in buf ("collapsed: ...; learning rate too high? <hint>").
  * diverged: the run stopped on a non-finite loss; best/final: best and last accuracy per epoch (validation
- * when the run has it);
- * classes: class count. hint: the advice that fits the command (e.g. "try --tune-lr"). */
-int cli_diagnose_run(int diverged, double best_acc, double final_acc, int classes, const char *hint, char *buf,
-                     size_t size);
+ * when the run has it); first/last_loss: the training loss of the first and last epoch (NAN if unknown);
+ * classes: class count. hint: where to set the rate in the command (e.g. "try --tune-lr"). */
+int cli_diagnose_run(int diverged, double best_acc, double final_acc, double first_loss, double last_loss, int classes,
+                     const char *hint, char *buf, size_t size);
 /* Every score the CLI prints goes through here, so that train and eval of the same model on the same rows
  * print identical strings: "<prefix>loss=L" and, when classify, " <prefix>acc=A", on f. */
 void cli_print_scores(FILE *f, const char *prefix, double loss, double acc, int classify);

@@ -170,7 +170,10 @@ static void progress(pool *p)
         if (p->reported[j] || !p->finished[j]) continue;
         p->reported[j] = 1;
         if (p->tty) continue;
-        fprintf(stderr, "%s: %s seed %llu: ", t->name, t->acts[j % t->nacts].spec, (unsigned long long)r->seed);
+        const cmp_act *A = &t->acts[j % t->nacts];
+        fprintf(stderr, "%s: %s", t->name, A->spec);
+        if (t->quick) fprintf(stderr, " lr=%g", A->lr); /* a tuning task runs each rate of the grid */
+        fprintf(stderr, " seed %llu: ", (unsigned long long)r->seed);
         if (r->state == CMP_RUN_FAILED) fprintf(stderr, "failed: %s\n", r->error);
         else if (r->hist.n == 0 && r->state != CMP_RUN_DIVERGED) fprintf(stderr, "interrupted before the first epoch\n");
         else {

@@ -98,10 +98,7 @@ int cmd_gradcheck(int argc, char **argv)
     }
     int outs = nn_model_outputs(m), nl = nn_model_nlayers(m);
     nn_loss loss = outs == 1 ? NN_LOSS_SIGMOID_BCE : NN_LOSS_SOFTMAX_XENT;
-    if (loss_name && nn_loss_parse(loss_name, &loss) != NN_OK) {
-        cli_error("gradcheck: --loss: %s", nn_errmsg());
-        goto done;
-    }
+    if (loss_name && cli_parse_loss("gradcheck", loss_name, &loss)) goto done;
     if (nn_model_set_loss(m, loss) != NN_OK) {
         cli_error("gradcheck: --loss %s: %s", nn_loss_name(loss), nn_errmsg());
         goto done;

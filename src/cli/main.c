@@ -12,7 +12,7 @@ typedef struct command {
 
 static const command commands[] = {
     {"train", cmd_train, "train a model on a data set and save it"},
-    {"eval", cmd_eval, "loss, accuracy and confusion matrix of a saved model on a data set"},
+    {"eval", cmd_eval, "loss, accuracy and confusion matrix of a saved model on a data set (or: evaluate)"},
     {"predict", cmd_predict, "class and class probabilities for feature rows"},
     {"compare", cmd_compare, "train several configurations and compare them (tables, plots, report)"},
     {"trace", cmd_trace, "one sample forward and backward through a small net, step by step"},
@@ -44,6 +44,15 @@ static void list_commands(char *buf, size_t size)
         len += (size_t)snprintf(buf + len, size - len, "%s%s", i ? ", " : "", commands[i].name);
 }
 
+/* A command by name, or NULL; "evaluate" (Keras's word) is eval. */
+static const command *find_command(const char *name)
+{
+    if (!strcmp(name, "evaluate")) name = "eval";
+    for (int i = 0; i < NCOMMANDS; i++)
+        if (!strcmp(name, commands[i].name)) return &commands[i];
+    return NULL;
+}
+
 /* Commands that split their work over the ranks of an MPI run; the others run on rank 0 alone. */
 static int distributed(const char *cmd) { return !strcmp(cmd, "train") || !strcmp(cmd, "compare"); }
 
@@ -59,12 +68,12 @@ static int dispatch(int argc, char **argv)
     if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
         /* "nnlab help train" is the same as "nnlab train --help". */
         if (argc > 2 && strcmp(cmd, "help") == 0) {
-            for (int i = 0; i < NCOMMANDS; i++)
-                if (!strcmp(argv[2], commands[i].name)) {
-                    static char help_opt[] = "--help";
-                    char *sub[] = {argv[2], help_opt, NULL};
-                    return commands[i].run(2, sub);
-                }
+            const command *c = find_command(argv[2]);
+            if (c) {
+                static char help_opt[] = "--help";
+                char *sub[] = {argv[2], help_opt, NULL};
+                return c->run(2, sub);
+            }
             cli_error("unknown command '%s' (valid: %s)", argv[2], names);
             return CLI_USAGE;
         }
@@ -83,9 +92,11 @@ static int dispatch(int argc, char **argv)
         cli_error("NNLAB_THREADS='%s' is not a whole number in [1, 4096]", threads);
         return CLI_USAGE;
     }
-    for (int i = 0; i < NCOMMANDS; i++)
-        if (!strcmp(cmd, commands[i].name))
-            return cli_dist_rank() == 0 || distributed(cmd) ? commands[i].run(argc - 1, argv + 1) : CLI_OK;
+    const command *c = find_command(cmd);
+    if (c) {
+        cli_command = c->name;
+        return cli_dist_rank() == 0 || distributed(c->name) ? c->run(argc - 1, argv + 1) : CLI_OK;
+    }
     const char *cmds[NCOMMANDS + 1];
     for (int i = 0; i < NCOMMANDS; i++) cmds[i] = commands[i].name;
     cmds[NCOMMANDS] = NULL;

@@ -28,7 +28,7 @@ typedef struct cmp_run {
     uint64_t seed;
     int state;              /* CMP_RUN_*; NONE: never started (Ctrl-C) */
     char error[256];        /* why a run failed or diverged */
-    char diagnosis[256];    /* cli_diagnose_run's line when the run diverged or collapsed, else "" */
+    char diagnosis[320];    /* cli_diagnose_run's line when the run diverged or collapsed, else "" */
     nn_history hist;        /* complete epochs (a diverged run's last epoch is not in it) */
     double train_loss, train_acc;  /* of the final (last finite) parameters on the training part, inference mode */
     double val_loss, val_acc;      /* ... on the validation part (NaN without one) */

@@ -270,8 +270,8 @@ static void forward_view(nn_model *m, const layer_view *lv, const nn_real *x, vi
     const nn_real *p = nn_model_layer_params(m, i, &n), *y = nn_model_layer_output(m, i)->data;
     if (lv->kind == L_DENSE) {
         snprintf(v->text, sizeof v->text, "[%d] %s  (%d -> %d)  z = x W + b", i, lv->spec, lv->in, lv->out);
-        snprintf(v->md, sizeof v->md, "**Layer %d: `%s`** (%d inputs → %d units), z = x W + b", i, lv->spec,
-                 lv->in, lv->out);
+        snprintf(v->md, sizeof v->md, "**Layer %d: `%s`** (%d input%s → %d unit%s), z = x W + b", i, lv->spec,
+                 lv->in, lv->in == 1 ? "" : "s", lv->out, lv->out == 1 ? "" : "s");
         table *t = add_table(v, lv->out, "unit j");
         tcol *W = add_col(t, "W", "W_%d,j", p);
         W->note = "(row i: weights from input i)", W->rows = lv->in, W->split = 1;
@@ -450,10 +450,7 @@ int cmd_trace(int argc, char **argv)
         goto done;
     }
     nn_loss loss = nn_model_outputs(m) == 1 ? NN_LOSS_SIGMOID_BCE : NN_LOSS_SOFTMAX_XENT;
-    if (loss_name && nn_loss_parse(loss_name, &loss) != NN_OK) {
-        cli_error("trace: --loss: %s", nn_errmsg());
-        goto done;
-    }
+    if (loss_name && cli_parse_loss("trace", loss_name, &loss)) goto done;
     if (nn_model_set_loss(m, loss) != NN_OK) {
         cli_error("trace: --loss %s: %s", nn_loss_name(loss), nn_errmsg());
         goto done;

@@ -361,10 +361,7 @@ static int parse_train_args(int argc, char **argv, train_args *a)
         return CLI_USAGE;
     }
     a->loss = NN_LOSS_SOFTMAX_XENT;
-    if (a->loss_name && nn_loss_parse(a->loss_name, &a->loss) != NN_OK) {
-        cli_error("train: --loss: %s", nn_errmsg());
-        return CLI_USAGE;
-    }
+    if (a->loss_name && cli_parse_loss("train", a->loss_name, &a->loss)) return CLI_USAGE;
     if (a->json && a->hist_path && !strcmp(a->hist_path, "-")) {
         cli_error("train: --json and --history - both write standard output: give --history a file");
         return CLI_USAGE;
@@ -531,8 +528,11 @@ static void diagnose(const train_state *s, int diverged)
         if (last > best) best = last;
     }
     char msg[512];
-    if ((diverged || s->hist.n > 0) && cli_diagnose_run(diverged, best, last, nn_model_classes(s->m),
-                                          "lower the learning rate in --opt (see docs/defaults.md)", msg, sizeof msg))
+    const nn_history *h = &s->hist;
+    double first_loss = h->n > 1 ? h->epochs[0].loss : NAN, last_loss = h->n > 1 ? h->epochs[h->n - 1].loss : NAN;
+    if ((diverged || h->n > 0) && cli_diagnose_run(diverged, best, last, first_loss, last_loss, nn_model_classes(s->m),
+                                                   "set the learning rate in --opt (see docs/defaults.md)", msg,
+                                                   sizeof msg))
         fprintf(stderr, "nnlab: train: warning: %s\n", msg);
 }
 

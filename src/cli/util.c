@@ -19,6 +19,7 @@
 
 int cli_quiet = 0;
 int cli_errors_muted = 0;
+const char *cli_command = NULL;
 
 /* A live progress bar leaves the cursor mid-line; anything else written to stderr must start a new line. */
 static int bar_open = 0;
@@ -42,7 +43,12 @@ void cli_error(const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(last_error, sizeof last_error, fmt, ap);
     va_end(ap);
-    if (!cli_errors_muted) fprintf(stderr, "nnlab: %s\n", last_error);
+    if (cli_errors_muted) return;
+    /* Messages from the shared helpers (files, data, reports) name no command; the running one goes first. */
+    size_t n = cli_command ? strlen(cli_command) : 0;
+    if (n && !(strncmp(last_error, cli_command, n) == 0 && last_error[n] == ':'))
+        fprintf(stderr, "nnlab: %s: %s\n", cli_command, last_error);
+    else fprintf(stderr, "nnlab: %s\n", last_error);
 }
 
 const char *cli_last_error(void) { return last_error; }
@@ -137,6 +143,14 @@ int cli_parse_init(const char *cmd, const char *s, nn_init *out)
 {
     if (nn_init_parse(s, out) == NN_OK) return 0;
     cli_error("%s: --init: %s", cmd, nn_errmsg());
+    return -1;
+}
+
+/* The library's "none" (a model without a loss head, for inference) cannot train or check a gradient. */
+int cli_parse_loss(const char *cmd, const char *s, nn_loss *out)
+{
+    if (nn_loss_parse(s, out) == NN_OK && *out != NN_LOSS_NONE) return 0;
+    cli_error("%s: --loss: unknown loss '%s' (valid: softmax-xent, sigmoid-bce, mse)", cmd, s);
     return -1;
 }
 
@@ -500,10 +514,12 @@ void cli_progress_end(void)
 }
 
 /* A run "collapsed" when it learned and then lost it (final accuracy 0.2 or more below its best), or when it
- * ends at chance: within 0.05 of the majority-free guess 1/classes. Either way the usual cause is a step
- * too large for the loss surface, so the advice is the same. */
-int cli_diagnose_run(int diverged, double best_acc, double final_acc, int classes, const char *hint, char *buf,
-                     size_t size)
+ * ends at chance: within 0.05 of the majority-free guess 1/classes. Divergence and collapse come from a step
+ * too large for the loss surface. At chance, the training loss from the first epoch to the last tells the
+ * causes apart: risen, a step too large; barely moved (under 5 %), a step too small, gradients that vanish
+ * before reaching the first layers, or inputs that say nothing of the labels; else either way. */
+int cli_diagnose_run(int diverged, double best_acc, double final_acc, double first_loss, double last_loss, int classes,
+                     const char *hint, char *buf, size_t size)
 {
     double chance = classes > 1 ? 1.0 / classes : 0.5;
     if (diverged)
@@ -511,6 +527,14 @@ int cli_diagnose_run(int diverged, double best_acc, double final_acc, int classe
     else if (best_acc - final_acc >= 0.2)
         snprintf(buf, size, "collapsed: final accuracy %.3f is far below its best %.3f: learning rate "
                  "too high? %s", final_acc, best_acc, hint);
+    else if (final_acc <= chance + 0.05 && last_loss > first_loss)
+        snprintf(buf, size, "at chance: final accuracy %.3f for %d classes, and the loss rose (%.4g to %.4g): "
+                 "learning rate too high? %s", final_acc, classes, first_loss, last_loss, hint);
+    else if (final_acc <= chance + 0.05 && last_loss >= 0.95 * first_loss)
+        snprintf(buf, size, "at chance: final accuracy %.3f for %d classes, and the loss barely moved (%.4g to "
+                 "%.4g): learning rate too low, vanishing gradients (saturating activations), or inputs that do not "
+                 "predict the labels? %s", final_acc, classes, first_loss,
+                 last_loss, hint);
     else if (final_acc <= chance + 0.05)
         snprintf(buf, size, "at chance: final accuracy %.3f for %d classes: learning rate too high "
                  "(or too low)? %s", final_acc, classes, hint);
