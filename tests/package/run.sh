@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
-# run.sh: installs the built nnlab into a temporary prefix and builds a consumer both through pkg-config and find_package.
+# run.sh: builds a consumer against the build tree (nnlab-uninstalled.pc), then installs the built nnlab into a
+# temporary prefix and builds it both through pkg-config and find_package.
 set -euo pipefail
 build=$1
 here=$(cd "$(dirname "$0")" && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+# Against the build tree, before any install: nnlab-uninstalled.pc, and no LD_LIBRARY_PATH (its rpath).
+cc -std=c11 -o "$work/consumer-tree" "$here/consumer.c" $(PKG_CONFIG_PATH="$build" pkg-config --cflags --libs nnlab)
+env -u LD_LIBRARY_PATH "$work/consumer-tree"
 cmake --install "$build" --prefix "$work/prefix" >/dev/null
 libdir=$(find "$work/prefix" -name 'nnlab.pc' -printf '%h\n' | head -n1)
 export PKG_CONFIG_PATH="$libdir"
@@ -20,4 +24,4 @@ if [ -f "$libdir/nnlab_mpi.pc" ] && command -v mpirun >/dev/null; then
   ASAN_OPTIONS=detect_leaks=0 timeout 120 mpirun --oversubscribe $root -np 2 "$work/mpi-pc" | grep -q '^2 ranks:'
   echo "package: nnlab_mpi consumer built through pkg-config and ran on 2 ranks"
 fi
-echo "package: pkg-config and find_package consumers built and ran"
+echo "package: build-tree pkg-config, installed pkg-config and find_package consumers built and ran"
