@@ -1,4 +1,5 @@
 /* binary.c: logistic regression by hand (z, sigmoid, cross-entropy for three points), then learned on two blobs. */
+#include <math.h>
 #include <stdio.h>
 #include "nnlab.h"
 
@@ -45,7 +46,10 @@ int main(void)
     double w1 = p[0], w2 = p[1], b = p[2];
     printf("\nlearned on two blobs (200 points): w1 = %.4f, w2 = %.4f, b = %.4f, accuracy %.1f%%\n", w1, w2, b,
            100 * acc);
-    printf("separating line: x2 = %.4f x1 + %.4f\n", -w1 / w2, -b / w2);
+    /* The line z = 0, solved for the coordinate z depends on most: these blobs differ along x1, so w2 is near 0. */
+    if (w1 == 0 && w2 == 0) printf("no separating line: w1 = w2 = 0\n");
+    else if (fabs(w2) >= fabs(w1)) printf("separating line: x2 = %.4f x1 + %.4f\n", -w1 / w2, -b / w2);
+    else printf("separating line: x1 = %.4f x2 + %.4f\n", -w2 / w1, -b / w1);
     nn_optim_free(o);
     nn_model_free(m);
     nn_dataset_free(d);
