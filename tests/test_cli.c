@@ -252,6 +252,11 @@ START_TEST(test_train_val_standardize)
     /* The model standardises raw inputs itself. */
     ck_assert_int_eq(run("eval --model iris.nnl --data iris"), 0);
     ck_assert_msg(value_of(out, "acc") >= 0.8, "out: %s", out);
+    /* Keras's name for it. */
+    static char eval_out[sizeof out];
+    snprintf(eval_out, sizeof eval_out, "%s", out);
+    ck_assert_int_eq(run("evaluate --model iris.nnl --data iris"), 0);
+    ck_assert_str_eq(out, eval_out);
 }
 END_TEST
 
@@ -267,6 +272,11 @@ START_TEST(test_train_warnings)
     write_file(path_in("flat.csv"), "x,y\n1,0\n1,1\n1,0\n1,1\n1,0\n1,1\n1,0\n1,1\n");
     ck_assert_int_eq(run("train --data flat.csv --arch dense:4,relu,dense:2 --epochs 3 --quiet"), 0);
     ck_assert_msg(strstr(err, "warning: at chance") && strstr(err, "--opt"), "stderr: %s", err);
+    /* There the loss barely moves: the advice is not "too high". */
+    ck_assert_msg(strstr(err, "barely moved") && !strstr(err, "too high"), "stderr: %s", err);
+    /* --loss none is the library's (inference only), not the command line's. */
+    ck_assert_int_eq(run("train --data flat.csv --arch dense:2 --loss none --quiet"), 2);
+    ck_assert_msg(strstr(err, "train: --loss: unknown loss 'none'"), "stderr: %s", err);
     /* A run that diverges says why it probably did. */
     ck_assert_int_eq(run("train --data wine --arch dense:8,relu,dense:3 --opt sgd:lr=1e9 --quiet"), 1);
     ck_assert_msg(strstr(err, "non-finite") && strstr(err, "learning rate too high"), "stderr: %s", err);

@@ -484,6 +484,13 @@ START_TEST(test_tuning_protocol)
     ck_assert_msg(strstr(out, "chosen from {0.3, 0.003} by mean validation accuracy over tuning seeds 1001-1002 "
                               "(3 epochs each), which are not among the reported seeds 1-2"),
                   "no protocol sentence in:\n%s", out);
+    /* Without a terminal, each tuning run's progress line names the rate it tried. */
+    rc = run_env(NOPLOT, "compare --data '%s' --acts relu --lr-grid 0.3,0.003 --tune-seeds 1 --seeds 1 --epochs 2 "
+                         "--out tune-progress",
+                 data);
+    ck_assert_msg(rc == 0, "compare failed (%d): %s", rc, err);
+    ck_assert_msg(strstr(err, "(tuning lr): relu lr=0.3 seed 1001: ") && strstr(err, "(tuning lr): relu lr=0.003 seed 1001: "),
+                  "stderr: %s", err);
     char p[1024];
     snprintf(p, sizeof p, "%s/tune/results.json", tmp);
     ck_assert_ptr_nonnull(slurp(p));
