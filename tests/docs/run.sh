@@ -37,7 +37,7 @@ if [ $update = 1 ] && [ $exact = 0 ]; then echo "docs: --update needs the refere
 
 # Splits a markdown file into its examples: $dir/N.cmd (the command), N.out (the output shown), N.line.
 split_examples() {
-    awk -v dir="$2" -v q="'\''" '
+    awk -v dir="$2" -v q="'" '
     function flush() { if (n) { close(dir "/" n ".cmd"); close(dir "/" n ".out") } }
     # A fence: opens or closes a console block, or another block (whose lines, fences of fewer backticks included, are skipped).
     /^```/ {
