@@ -51,6 +51,18 @@ typedef struct dense_bwd {
     int rows, fresh;
 } dense_bwd;
 
+/* db[j0 .. j0 + w) over every row of dy; w a constant where inlined, so the sums stay in registers. */
+static inline __attribute__((always_inline)) void db_columns(const dense_bwd *d, int w, size_t j0)
+{
+    nn_real acc[64], *db = d->db + j0;
+    const nn_real *g = d->dy + j0;
+    size_t out = (size_t)d->g.n;
+    for (int j = 0; j < w; j++) acc[j] = d->fresh ? 0 : db[j];
+    for (int r = 0; r < d->rows; r++, g += out)
+        for (int j = 0; j < w; j++) acc[j] += g[j];
+    for (int j = 0; j < w; j++) db[j] = acc[j];
+}
+
 static void dense_grad_part(void *ctx, int part, int nparts)
 {
     const dense_bwd *d = ctx;
@@ -59,13 +71,13 @@ static void dense_grad_part(void *ctx, int part, int nparts)
     nn_gemm_block(&d->g, part, nparts);
     if (d->g.split_rows) nn_pool_range((size_t)out, 16, part, nparts, &lo, &hi);
     else nn_gemm_range(&d->g, part, nparts, &lo, &hi);
-    nn_real *db = d->db;
-    if (d->fresh)
-        for (size_t j = lo; j < hi; j++) db[j] = 0;
-    for (int r = 0; r < d->rows; r++) {
-        const nn_real *g = d->dy + (size_t)r * out;
-        for (size_t j = lo; j < hi; j++) db[j] += g[j];
-    }
+    /* db summed over the rows in registers, 64 or 16 columns at a time, then stored once: adding into db row
+     * by row waited on each store (W1's step: 2.93 us, 2.67 us with sums in registers); 64 columns keep four independent
+     * sums in flight on wide layers. Rows in order, so the sums are unchanged. */
+    size_t j = lo;
+    for (; hi - j >= 64; j += 64) db_columns(d, 64, j);
+    for (; hi - j >= 16; j += 16) db_columns(d, 16, j);
+    for (; j < hi; j++) db_columns(d, 1, j);
 }
 
 /* dx = dy W^T block by block, each block then through the backward of the activation before this layer. */
