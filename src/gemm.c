@@ -509,7 +509,7 @@ int nn_gemm_kernel(int ta, int tb, int m, int n, int k)
     if (!ta && !tb && n % BW && m >= PK_MR && macs >= 65536) return NN_GEMM_PACK;
     /* Small products with B transposed (a layer's dx = dy W^T): OpenBLAS's small kernel for them is slower
      * (32 x 16 x 16: 60 against 96 GFLOP/s; 256 x 256 x 10: 38-45 against 83-86). */
-    if (!ta && tb && PK_BYTES == 64 && m >= PK_MR && macs <= 1e6) return NN_GEMM_PACK;
+    if (!ta && tb && PK_BYTES == 64 && m >= PK_MR && n >= BW && macs <= 1e6) return NN_GEMM_PACK;
 #endif
     if (!ta && !tb && n % BW && k <= NN_DOT_MAX && macs <= 1e6) return NN_GEMM_DOTS;
     return NN_GEMM_BLAS;

@@ -276,7 +276,7 @@ START_TEST(test_train_warnings)
     ck_assert_msg(strstr(err, "barely moved") && !strstr(err, "too high"), "stderr: %s", err);
     /* --loss none is the library's (inference only), not the command line's. */
     ck_assert_int_eq(run("train --data flat.csv --arch dense:2 --loss none --quiet"), 2);
-    ck_assert_msg(strstr(err, "train: --loss: unknown loss 'none'"), "stderr: %s", err);
+    ck_assert_msg(strstr(err, "train: --loss none: a model without a loss head"), "stderr: %s", err);
     /* A run that diverges says why it probably did. */
     ck_assert_int_eq(run("train --data wine --arch dense:8,relu,dense:3 --opt sgd:lr=1e9 --quiet"), 1);
     ck_assert_msg(strstr(err, "non-finite") && strstr(err, "learning rate too high"), "stderr: %s", err);
@@ -451,7 +451,11 @@ START_TEST(test_user_csv)
     ck_assert_int_eq(run("predict --model p.nnl --data pandas.csv -o pred.csv"), 0);
     ck_assert_str_eq(out, "");
     ck_assert_int_eq(run("train --data iirs --arch dense:3"), 1);
-    ck_assert_msg(strstr(err, "no data file or bundled data set 'iirs'; did you mean 'iris'?"), "stderr: %s", err);
+    ck_assert_msg(strstr(err, "nnlab: train: no data file or bundled data set 'iirs'; did you mean 'iris'?"),
+                  "stderr: %s", err);
+    /* A message that names its command (and subcommand) gets no second prefix. */
+    ck_assert_int_eq(run("datasets gen moons --n 5"), 2);
+    ck_assert_msg(!strncmp(err, "nnlab: datasets gen: ", 21), "stderr: %s", err);
 }
 END_TEST
 

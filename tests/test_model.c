@@ -116,31 +116,46 @@ static void wrong_backward(nn_layer *L, const nn_tensor *x, const nn_tensor *dy,
         for (size_t k = 0; k < L->nparams; k++) L->grad[k] *= (nn_real)1.3; /* every gradient 30 % off */
     else if (wrong_kind == 1) L->grad[top] = 0;                                 /* one weight's gradient lost */
     else if (wrong_kind == 2) L->grad[btop] = -L->grad[btop];                  /* a bias gradient's sign */
-    else
+    else if (wrong_kind == 3)
         for (int j = 0; j < dx->cols; j++) dx->data[j] = -dx->data[j]; /* dx's sign on the first row */
+    else L->grad[top] = (nn_real)NAN;                                  /* a NaN */
+}
+
+/* The worst relative error of gradcheck on arch with layer `layer`'s backward made wrong (wrong_kind), on a
+ * random batch of 8 rows scaled by `scale`. */
+static double wrong_check(const char *arch, int layer, double scale, uint64_t seed)
+{
+    nn_model *m = nn_model_from_spec(4, arch, NN_LOSS_SOFTMAX_XENT, seed);
+    ck_assert_ptr_nonnull(m);
+    nn_real x[8 * 4], y[8];
+    random_batch(x, y, 8, 4, 3, seed + 1);
+    for (int i = 0; i < 8 * 4; i++) x[i] *= (nn_real)scale;
+    ck_assert_int_eq(nn_model_build(m), NN_OK);
+    nn_layer *L = &m->layers[layer];
+    nn_layer_ops wrong = *L->ops;
+    true_ops = L->ops;
+    wrong.backward = wrong_backward;
+    L->ops = &wrong;
+    double err[5], xerr, worst;
+    ck_assert_int_eq(nn_model_gradcheck(m, x, y, 8, GRAD_EPS, err, &xerr, &worst), NN_OK);
+    L->ops = true_ops;
+    nn_model_free(m);
+    return worst;
 }
 
 START_TEST(grad_wrong_backward_fails)
 {
-    for (wrong_kind = 0; wrong_kind < 4; wrong_kind++)
+    for (wrong_kind = 0; wrong_kind < 5; wrong_kind++)
         for (uint64_t seed = 1; seed <= 5; seed++) {
-            nn_model *m = nn_model_from_spec(4, "dense:16,relu,dense:16,relu,dense:3", NN_LOSS_SOFTMAX_XENT, seed);
-            ck_assert_ptr_nonnull(m);
-            nn_real x[8 * 4], y[8];
-            random_batch(x, y, 8, 4, 3, seed + 1);
-            ck_assert_int_eq(nn_model_build(m), NN_OK);
-            nn_layer *L = &m->layers[2]; /* the middle dense layer */
-            nn_layer_ops wrong = *L->ops;
-            true_ops = L->ops;
-            wrong.backward = wrong_backward;
-            L->ops = &wrong;
-            double err[5], xerr, worst;
-            ck_assert_int_eq(nn_model_gradcheck(m, x, y, 8, GRAD_EPS, err, &xerr, &worst), NN_OK);
+            /* the middle dense layer */
+            double worst = wrong_check("dense:16,relu,dense:16,relu,dense:3", 2, 1, seed);
             ck_assert_msg(worst > 5 * TOL_GRAD, "wrong backward %d, seed %d: worst relative error %g", wrong_kind,
                           (int)seed, worst);
-            L->ops = true_ops;
-            nn_model_free(m);
         }
+    /* Inputs of 4e4: in float the smallest steps round to nothing there (a 0 / 0 quotient), which must not
+     * pass a wrong input gradient. */
+    wrong_kind = 3;
+    ck_assert_msg(wrong_check("dense:3", 0, 4e4, 1) > 5 * TOL_GRAD, "large inputs: a wrong dx passed");
 }
 END_TEST
 

@@ -192,8 +192,8 @@ NN_API const nn_tensor *nn_model_layer_output_grad(const nn_model *m, int i);
  * backward's gradient g of every parameter and input with the central difference n of step eps and writes
  * the largest |g - n| / max(|g| + |n|, sqrt(machine epsilon)) per layer into rel_err[nlayers], for the
  * inputs into *input_rel_err and overall into *max_rel_err (each optional). Where n disagrees, steps eps/2
- * to eps/8, one-sided differences and (at a kink on the point) the range between them are tried too, and the
- * smallest error kept (docs/cli.md#nnlab-gradcheck). Parameters and state are left unchanged. */
+ * to eps/8, one-sided differences and (at eps/8) the range between the two are tried too, and the smallest
+ * error kept (kinks; docs/cli.md#nnlab-gradcheck); Inf or NaN never passes. Parameters and state unchanged. */
 NN_API nn_status nn_model_gradcheck(nn_model *m, const nn_real *x, const nn_real *y, int rows, double eps,
                              double *rel_err, double *input_rel_err, double *max_rel_err);
 

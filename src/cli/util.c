@@ -44,9 +44,10 @@ void cli_error(const char *fmt, ...)
     vsnprintf(last_error, sizeof last_error, fmt, ap);
     va_end(ap);
     if (cli_errors_muted) return;
-    /* Messages from the shared helpers (files, data, reports) name no command; the running one goes first. */
+    /* Messages from the shared helpers (files, data, reports) name no command; the running one goes first
+     * unless the message starts with it ("train: ...", "datasets gen: ..."). */
     size_t n = cli_command ? strlen(cli_command) : 0;
-    if (n && !(strncmp(last_error, cli_command, n) == 0 && last_error[n] == ':'))
+    if (n && !(strncmp(last_error, cli_command, n) == 0 && (last_error[n] == ':' || last_error[n] == ' ')))
         fprintf(stderr, "nnlab: %s: %s\n", cli_command, last_error);
     else fprintf(stderr, "nnlab: %s\n", last_error);
 }
@@ -149,8 +150,12 @@ int cli_parse_init(const char *cmd, const char *s, nn_init *out)
 /* The library's "none" (a model without a loss head, for inference) cannot train or check a gradient. */
 int cli_parse_loss(const char *cmd, const char *s, nn_loss *out)
 {
-    if (nn_loss_parse(s, out) == NN_OK && *out != NN_LOSS_NONE) return 0;
-    cli_error("%s: --loss: unknown loss '%s' (valid: softmax-xent, sigmoid-bce, mse)", cmd, s);
+    if (nn_loss_parse(s, out) != NN_OK)
+        cli_error("%s: --loss: unknown loss '%s' (valid: softmax-xent (or xent, ce), sigmoid-bce (or bce), mse)", cmd, s);
+    else if (*out == NN_LOSS_NONE)
+        cli_error("%s: --loss none: a model without a loss head cannot be trained or checked (valid: softmax-xent, "
+                  "sigmoid-bce, mse)", cmd);
+    else return 0;
     return -1;
 }
 
@@ -516,8 +521,9 @@ void cli_progress_end(void)
 /* A run "collapsed" when it learned and then lost it (final accuracy 0.2 or more below its best), or when it
  * ends at chance: within 0.05 of the majority-free guess 1/classes. Divergence and collapse come from a step
  * too large for the loss surface. At chance, the training loss from the first epoch to the last tells the
- * causes apart: risen, a step too large; barely moved (under 5 %), a step too small, gradients that vanish
- * before reaching the first layers, or inputs that say nothing of the labels; else either way. */
+ * causes apart: risen by more than 5 %, a step too large; moved by 5 % or less either way, a step too small,
+ * gradients that vanish before reaching the first layers, or inputs that say nothing of the labels; else
+ * either. */
 int cli_diagnose_run(int diverged, double best_acc, double final_acc, double first_loss, double last_loss, int classes,
                      const char *hint, char *buf, size_t size)
 {
@@ -527,10 +533,10 @@ int cli_diagnose_run(int diverged, double best_acc, double final_acc, double fir
     else if (best_acc - final_acc >= 0.2)
         snprintf(buf, size, "collapsed: final accuracy %.3f is far below its best %.3f: learning rate "
                  "too high? %s", final_acc, best_acc, hint);
-    else if (final_acc <= chance + 0.05 && last_loss > first_loss)
+    else if (final_acc <= chance + 0.05 && last_loss > 1.05 * first_loss)
         snprintf(buf, size, "at chance: final accuracy %.3f for %d classes, and the loss rose (%.4g to %.4g): "
                  "learning rate too high? %s", final_acc, classes, first_loss, last_loss, hint);
-    else if (final_acc <= chance + 0.05 && last_loss >= 0.95 * first_loss)
+    else if (final_acc <= chance + 0.05 && fabs(last_loss - first_loss) <= 0.05 * first_loss)
         snprintf(buf, size, "at chance: final accuracy %.3f for %d classes, and the loss barely moved (%.4g to "
                  "%.4g): learning rate too low, vanishing gradients (saturating activations), or inputs that do not "
                  "predict the labels? %s", final_acc, classes, first_loss,
