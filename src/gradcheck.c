@@ -12,12 +12,13 @@ static nn_status loss_at(nn_model *m, const nn_rng *rng0, const nn_real *x, cons
     return s == NN_OK ? nn_model_loss(m, y, l, NULL) : s;
 }
 
-/* Infinite where either side is Inf or NaN: a NaN gradient, or a quotient over a step too small for the
- * value (0 / 0) or through an overflowing loss, never passes. */
-static double relerr(double g, double n)
+/* |g - n| / max(|g| + |n|, floor), floor = sqrt(machine epsilon) times `scale`; infinite where either side is
+ * Inf or NaN: a NaN gradient, or a quotient over a step too small for the value (0 / 0) or through an
+ * overflowing loss, never passes. */
+static double relerr(double g, double n, double scale)
 {
     if (!isfinite(g) || !isfinite(n)) return INFINITY;
-    double floor = sqrt((double)NN_REAL_EPS);
+    double floor = sqrt((double)NN_REAL_EPS) * scale;
     double den = fabs(g) + fabs(n);
     return fabs(g - n) / (den > floor ? den : floor);
 }
@@ -26,7 +27,8 @@ static double relerr(double g, double n)
  * loss at the unperturbed point: the central difference with step eps; when that disagrees by more than
  * 10 sqrt(machine epsilon) (3.5e-3 in float, 1.5e-7 in double), the central and both one-sided differences
  * with eps/2, eps/4 and eps/8, and at eps/8 the distance of g from the range between the two one-sided ones,
- * keeping the smallest error.
+ * keeping the smallest error. A quotient's rounding error grows as the step shrinks, so the floor of the
+ * relative error grows with it (x2, x4, x8): near-zero gradients would otherwise fail on rounding alone.
  * A kink (relu, maxout, hardtanh...) within eps of a pre-activation that *p moves makes every quotient
  * reaching across it wrong whatever backward does: a smaller step, or the side without the kink, leaves it
  * out. A kink at the point itself (a tie of maxout's pieces, a pre-activation at exactly 0) has no
@@ -38,7 +40,7 @@ static nn_status coord_err(nn_model *m, const nn_rng *rng0, const nn_real *x, co
     double retry = 10 * sqrt((double)NN_REAL_EPS), best = INFINITY;
     nn_real saved = *p;
     nn_status s = NN_OK;
-    for (int i = 0; i < 4 && best > retry; i++, eps /= 2) {
+    for (int i = 0, scale = 1; i < 4 && best > retry; i++, eps /= 2, scale *= 2) {
         double lp, lm;
         *p = saved + (nn_real)eps;
         s = loss_at(m, rng0, x, y, rows, &lp);
@@ -49,8 +51,8 @@ static nn_status coord_err(nn_model *m, const nn_rng *rng0, const nn_real *x, co
         /* The actual steps are what the real type could represent. */
         double hp = (double)(nn_real)(saved + (nn_real)eps) - saved, hm = saved - (double)(nn_real)(saved - (nn_real)eps);
         double fwd = (lp - f0) / hp, bwd = (f0 - lm) / hm, lo = fmin(fwd, bwd), hi = fmax(fwd, bwd);
-        double r[4] = {relerr(g, (lp - lm) / (hp + hm)), relerr(g, fwd), relerr(g, bwd),
-                       isfinite(lo) && isfinite(hi) ? relerr(g, g < lo ? lo : g > hi ? hi : g) : INFINITY};
+        double r[4] = {relerr(g, (lp - lm) / (hp + hm), scale), relerr(g, fwd, scale), relerr(g, bwd, scale),
+                       isfinite(lo) && isfinite(hi) ? relerr(g, g < lo ? lo : g > hi ? hi : g, scale) : INFINITY};
         for (int j = 0; j < (i == 0 ? 1 : i < 3 ? 3 : 4); j++)
             if (r[j] < best) best = r[j];
     }

@@ -89,10 +89,10 @@ END_TEST
 /* Kinked nets (relu, maxout, hardtanh, srelu) on 20 seeds each, at the step and tolerance `nnlab gradcheck`
  * uses by default: a kink within the step of some pre-activation is common here (without the smaller and
  * one-sided steps, 38 of 40 seeds failed on the first net in float), and must not fail the check. In double
- * the tests' usual 1e-6 step leaves the smallest gradients (1e-6) to rounding; gradcheck's 1e-5 does not. */
+ * the tests' usual 1e-6 step leaves the smallest gradients (1e-6) to rounding; gradcheck's 3e-5 does not. */
 START_TEST(grad_kinked_nets)
 {
-    double eps = sizeof(nn_real) == sizeof(double) ? 1e-5 : GRAD_EPS, tol = sizeof(nn_real) == sizeof(double) ? 1e-5 : TOL_GRAD;
+    double eps = sizeof(nn_real) == sizeof(double) ? 3e-5 : 1e-2, tol = sizeof(nn_real) == sizeof(double) ? 1e-5 : 5e-2;
     const char *archs[] = {"dense:16,relu,dense:16,relu,dense:3", "dense:8,relu,maxout:4:k=3,prelu,dense:3",
                            "dense:8,hardtanh,dense:3", "dense:8,srelu,dense:3"};
     for (int a = 0; a < 4; a++)

@@ -6,7 +6,10 @@
 #include "cli.h"
 
 #ifdef NNLAB_DOUBLE
-#define DEFAULT_EPS 1e-5
+/* Measured on 20 seeds of six nets, kinked and smooth: the largest error was 8.2e-6 at a step of 1e-5 (the
+ * loss's rounding, about 1e-11 over the step, on gradients of 1e-7 to 1e-6), 2.1e-6 at 3e-5, 7.1e-6 at 1e-4
+ * (truncation). */
+#define DEFAULT_EPS 3e-5
 #define DEFAULT_TOL 1e-5
 #else
 /* In float a smaller step drowns the difference in rounding (about 1e-7 of the loss over 2 eps), and that
