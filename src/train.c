@@ -216,6 +216,23 @@ static nn_status dp_any(const nn_fit_opts *op, int *flag)
     return NN_OK;
 }
 
+/* Whether every worker has the same v[0..n): each sums f and f^2 for f, a 20-bit hash of v, and n equal
+ * values are the only ones with workers * sum(f^2) = sum(f)^2 (exact in double below 2^13 workers). Two sums,
+ * so a reduce function written for nn_fit's few counters takes them. */
+static nn_status dp_same(const nn_fit_opts *op, const double *v, int n, int *same)
+{
+    uint64_t h = 1469598103934665603ull; /* FNV-1a over the values as integers */
+    for (int i = 0; i < n; i++) {
+        h ^= (uint64_t)(int64_t)v[i];
+        h *= 1099511628211ull;
+    }
+    double f = (double)(h >> 44), sums[2] = {f, f * f};
+    if (op->reduce(NULL, 0, sums, 2, op->reduce_user))
+        return nn_fail(NN_EIO, "the reduction over %d workers failed", op->workers);
+    *same = op->workers * sums[1] == sums[0] * sums[0];
+    return NN_OK;
+}
+
 static nn_status check_fit(const nn_model *m, const nn_dataset *d, const nn_fit_opts *o)
 {
     if (d->cols != m->inputs)
@@ -265,12 +282,21 @@ nn_status nn_fit(nn_model *m, nn_optim *o, const nn_dataset *d, const nn_fit_opt
         ep = hist ? nn_calloc((size_t)op->epochs, sizeof *ep) : NULL;
         if (!idx || !xb || !yb || (hist && !ep)) s = NN_ENOMEM;
     }
-    /* Workers agree to start, so that one with bad data fails them all instead of leaving them waiting. */
-    int failed = s != NN_OK;
+    /* Workers agree to start, so that one with bad data fails them all instead of leaving them waiting; and
+     * they check that they run the same schedule (parameters, rows, batches, epochs, validation rows), since
+     * each reduction pairs with the others' and a worker with another schedule would mismatch them all. */
+    int failed = s != NN_OK, same = 1;
     if (op->reduce) {
-        nn_status r = dp_any(op, &failed);
+        double v[] = {(double)nn_model_nparams(m), d->rows, bs, op->epochs, op->initial_epoch, op->initial_batch,
+                      op->val ? op->val->rows : 0, op->patience};
+        nn_status r = dp_same(op, v, (int)(sizeof v / sizeof v[0]), &same);
+        if (r == NN_OK) r = dp_any(op, &failed);
         if (s == NN_OK && r != NN_OK) s = r;
         else if (s == NN_OK && failed) s = nn_fail(NN_EIO, "another worker failed (its message is on its stderr)");
+        else if (s == NN_OK && !same)
+            s = nn_fail(NN_EINVAL, "the workers were given different training runs (their parameter counts, rows, "
+                                   "batch sizes, epochs, validation rows or patience differ): every worker must "
+                                   "run the same nn_fit");
     }
     if (s != NN_OK) {
         free(idx), free(xb), free(yb), free(ep);

@@ -185,6 +185,31 @@ START_TEST(failing_worker_stops_all)
 }
 END_TEST
 
+/* Workers running different schedules (here batch sizes 16 and 8) would pair their reductions wrongly:
+ * every one of them refuses to start instead. */
+START_TEST(different_runs_refused)
+{
+    nn_dataset *d = nn_dataset_generate("moons", 64, 2, 0.1, 1);
+    group g = {.workers = 2};
+    pthread_barrier_init(&g.bar, NULL, 2);
+    worker w[2];
+    pthread_t t[2];
+    for (int r = 0; r < 2; r++) {
+        w[r] = (worker){.g = &g, .rank = r, .arch = "dense:4,relu,dense:2", .opt = "sgd", .batch = r ? 8 : 16,
+                        .fail_rank = -1, .train = d, .val = NULL};
+        pthread_create(&t[r], NULL, run_worker, &w[r]);
+    }
+    for (int r = 0; r < 2; r++) pthread_join(t[r], NULL);
+    pthread_barrier_destroy(&g.bar);
+    for (int r = 0; r < 2; r++) {
+        ck_assert_int_eq(w[r].st, NN_EINVAL);
+        ck_assert_msg(strstr(w[r].msg, "different training runs"), "%s", w[r].msg);
+        nn_history_free(&w[r].hist);
+    }
+    nn_dataset_free(d);
+}
+END_TEST
+
 START_TEST(bad_settings)
 {
     nn_dataset *d = nn_dataset_generate("moons", 32, 2, 0.1, 1);
@@ -230,6 +255,7 @@ static Suite *dp_suite(void)
     tcase_add_test(t, adam_equals_plain);
     tcase_add_test(t, fewer_rows_than_workers);
     tcase_add_test(t, failing_worker_stops_all);
+    tcase_add_test(t, different_runs_refused);
     tcase_add_test(t, bad_settings);
     tcase_add_test(t, forked_noise_differs);
     suite_add_tcase(s, t);

@@ -114,6 +114,15 @@ START_TEST(failing_rank_fails_all)
     ck_assert_msg(rc == 1, "exit status %d (124 is a hang stopped by timeout): %s", rc, err);
     ck_assert_msg(count(err, "nnlab: train: rank 1: missing.csv: cannot open") == 1, "%s", err);
     ck_assert_msg(count(err, "missing.csv") == 1, "%s", err);
+    /* A message that names its command is relayed without naming it twice. */
+    rc = sh("%s -np 1 '%s' " TRAIN " : -np 1 '%s' " TRAIN " --resume missing.nnl", mpirun, bin, bin);
+    ck_assert_msg(rc == 1, "exit status %d (124 is a hang stopped by timeout): %s", rc, err);
+    ck_assert_msg(count(err, "nnlab: train: rank 1: --resume: missing.nnl: cannot open") == 1, "%s", err);
+    /* Ranks given different runs (here another validation split) fail with a message, not an MPI abort on
+     * mismatched reductions. */
+    rc = sh("%s -np 1 '%s' " TRAIN " : -np 1 '%s' " TRAIN " --val 0.5", mpirun, bin, bin);
+    ck_assert_msg(rc == 2, "exit status %d (124 is a hang stopped by timeout): %s", rc, err);
+    ck_assert_msg(count(err, "the workers were given different training runs") == 1, "%s", err);
     /* Every rank meets a usage error; rank 0 alone prints it, every rank exits with status 2. */
     rc = sh("%s -np 2 '%s' train --data moons --bogus", mpirun, bin);
     ck_assert_msg(rc == 2, "exit status %d (124 is a hang stopped by timeout): %s", rc, err);

@@ -69,8 +69,9 @@ typedef struct nn_fit_opts {
      * optimizer, data, seed and options; worker `rank` (0..workers-1) trains on its contiguous share of every
      * batch of batch_size rows, and reduce sums the gradients (weighted by rows) and the counters over the
      * workers, so that all apply the same update and report the global batch's loss and accuracy. Validation
-     * results are averaged over the workers. Without reduce (default) the run is plain. libnnlab_mpi fills
-     * these fields for MPI (nnlab/mpi.h). */
+     * results are averaged over the workers. Workers whose runs differ (parameters, rows, batch size, epochs,
+     * validation rows, patience) all fail with NN_EINVAL before training. Without reduce (default) the run is
+     * plain. libnnlab_mpi fills these fields for MPI (nnlab/mpi.h). */
     int workers, rank;
     nn_reduce_fn reduce;
     void *reduce_user;
