@@ -8,6 +8,7 @@
 #include <string.h>
 #include "cli.h"
 #include "train_json.h"
+#include "train_run.h"
 
 static const char train_help[] =
     "usage: nnlab train --data D --arch SPEC [options]\n"
@@ -45,26 +46,25 @@ static const char train_help[] =
     "With --resume the run's own settings (--arch, --opt, --batch, ...) may be given again unchanged, so the\n"
     "same command can be re-run; a run already complete is left as it is. --history appends to its file.\n";
 
-/* OPT_ARCH .. OPT_INIT are the settings a run records in its model, which --resume does not let change. */
-enum { OPT_DATA = 256, OPT_EPOCHS, OPT_ARCH, OPT_LOSS, OPT_OPT, OPT_SCHED, OPT_BATCH, OPT_SEED, OPT_VAL,
-       OPT_PATIENCE, OPT_STD, OPT_NOSTD, OPT_L1, OPT_L2, OPT_CLIP, OPT_CLIPV, OPT_INIT, OPT_SAVE, OPT_HIST, OPT_RESUME, OPT_THREADS,
-       OPT_QUIET, OPT_HELP, OPT_RESTORE, OPT_NORESTORE, OPT_JSON };
+/* The options besides those of the settings a run records (TRAIN_OPT_ARCH .. TRAIN_OPT_INIT, train_run.h). */
+enum { OPT_DATA = TRAIN_OPT_END, OPT_EPOCHS, OPT_SAVE, OPT_HIST, OPT_RESUME, OPT_THREADS, OPT_QUIET, OPT_HELP,
+       OPT_RESTORE, OPT_NORESTORE, OPT_JSON };
 
 static const struct option train_opts[] = {
-    {"data", required_argument, NULL, OPT_DATA},       {"arch", required_argument, NULL, OPT_ARCH},
-    {"loss", required_argument, NULL, OPT_LOSS},       {"opt", required_argument, NULL, OPT_OPT},
-    {"schedule", required_argument, NULL, OPT_SCHED},  {"epochs", required_argument, NULL, OPT_EPOCHS},
-    {"batch", required_argument, NULL, OPT_BATCH},     {"seed", required_argument, NULL, OPT_SEED},
-    {"val", required_argument, NULL, OPT_VAL},         {"patience", required_argument, NULL, OPT_PATIENCE},
-    {"standardize", no_argument, NULL, OPT_STD},       {"no-standardize", no_argument, NULL, OPT_NOSTD},
-    {"l1", required_argument, NULL, OPT_L1},
-    {"l2", required_argument, NULL, OPT_L2},           {"clip-norm", required_argument, NULL, OPT_CLIP},
-    {"clip-value", required_argument, NULL, OPT_CLIPV}, {"resume", required_argument, NULL, OPT_RESUME},
-    {"init", required_argument, NULL, OPT_INIT},
-    {"save", required_argument, NULL, OPT_SAVE},       {"history", required_argument, NULL, OPT_HIST},
-    {"threads", required_argument, NULL, OPT_THREADS}, {"quiet", no_argument, NULL, OPT_QUIET},
-    {"help", no_argument, NULL, OPT_HELP},             CLI_DATA_OPTIONS,
-    {"restore-best", no_argument, NULL, OPT_RESTORE},  {"no-restore-best", no_argument, NULL, OPT_NORESTORE},
+    {"data", required_argument, NULL, OPT_DATA},              {"arch", required_argument, NULL, TRAIN_OPT_ARCH},
+    {"loss", required_argument, NULL, TRAIN_OPT_LOSS},        {"opt", required_argument, NULL, TRAIN_OPT_OPT},
+    {"schedule", required_argument, NULL, TRAIN_OPT_SCHED},   {"epochs", required_argument, NULL, OPT_EPOCHS},
+    {"batch", required_argument, NULL, TRAIN_OPT_BATCH},      {"seed", required_argument, NULL, TRAIN_OPT_SEED},
+    {"val", required_argument, NULL, TRAIN_OPT_VAL},          {"patience", required_argument, NULL, TRAIN_OPT_PATIENCE},
+    {"standardize", no_argument, NULL, TRAIN_OPT_STD},        {"no-standardize", no_argument, NULL, TRAIN_OPT_NOSTD},
+    {"l1", required_argument, NULL, TRAIN_OPT_L1},
+    {"l2", required_argument, NULL, TRAIN_OPT_L2},            {"clip-norm", required_argument, NULL, TRAIN_OPT_CLIP},
+    {"clip-value", required_argument, NULL, TRAIN_OPT_CLIPV}, {"resume", required_argument, NULL, OPT_RESUME},
+    {"init", required_argument, NULL, TRAIN_OPT_INIT},
+    {"save", required_argument, NULL, OPT_SAVE},              {"history", required_argument, NULL, OPT_HIST},
+    {"threads", required_argument, NULL, OPT_THREADS},        {"quiet", no_argument, NULL, OPT_QUIET},
+    {"help", no_argument, NULL, OPT_HELP},                    CLI_DATA_OPTIONS,
+    {"restore-best", no_argument, NULL, OPT_RESTORE},         {"no-restore-best", no_argument, NULL, OPT_NORESTORE},
     {"json", no_argument, NULL, OPT_JSON},
     {NULL, 0, NULL, 0},
 };
@@ -138,81 +138,6 @@ static int check_head(const nn_model *m, nn_loss loss, const nn_dataset *d, cons
     return 0;
 }
 
-/* Everything a training run needs besides the model and optimizer: recorded in a saved model's metadata,
- * so that --resume continues the run exactly where it stopped. */
-typedef struct run {
-    const char *data, *sched;
-    int epochs, batch, patience, standardize;
-    int restore_best;           /* with patience: put back the best epoch's weights at the end */
-    int stopped;                /* the run ended by early stopping: resuming it has nothing to do */
-    const char *opt;            /* the --opt given, to tell a re-run of the same command from a change */
-    uint64_t seed;
-    double val, l1, l2, clip_norm, clip_value;
-    nn_init init;               /* --init: of every dense and maxout layer that names none */
-    int next_epoch, next_batch; /* where the run continues */
-    int rows, cols;
-    uint64_t hash; /* of the data's values, to warn when a resume trains on other data */
-} run;
-
-/* FNV-1a over the values and labels: cheap, and any changed value changes it. */
-static uint64_t data_hash(const nn_dataset *d)
-{
-    uint64_t h = 1469598103934665603ull;
-    const unsigned char *p[2] = {(const unsigned char *)d->x, (const unsigned char *)d->y};
-    size_t n[2] = {(size_t)d->rows * (size_t)d->cols * sizeof *d->x, (size_t)d->rows * sizeof *d->y};
-    for (int k = 0; k < 2; k++)
-        for (size_t i = 0; i < n[k]; i++) h = (h ^ p[k][i]) * 1099511628211ull;
-    return h;
-}
-
-static int run_to_meta(const run *r, char *buf, size_t size)
-{
-    return snprintf(buf, size,
-                    "nnlab-train-run=1\ndata=%s\nrows=%d\ncols=%d\ndata_hash=%016llx\nseed=%llu\nval=%.17g\n"
-                    "batch=%d\nepochs=%d\npatience=%d\nstandardize=%d\nschedule=%s\nl1=%.17g\nl2=%.17g\n"
-                    "clip_norm=%.17g\nclip_value=%.17g\nnext_epoch=%d\nnext_batch=%d\nrestore_best=%d\nstopped=%d\n"
-                    "opt=%s\ninit=%s\n",
-                    r->data, r->rows, r->cols, (unsigned long long)r->hash, (unsigned long long)r->seed, r->val,
-                    r->batch, r->epochs, r->patience, r->standardize, r->sched ? r->sched : "", r->l1, r->l2,
-                    r->clip_norm, r->clip_value, r->next_epoch, r->next_batch, r->restore_best, r->stopped,
-                    r->opt ? r->opt : "", nn_init_name(r->init));
-}
-
-/* Reads the record back; strings point into `text`, which it edits. 0, or -1 if it is not a run record. */
-static int run_from_meta(char *text, run *r)
-{
-    memset(r, 0, sizeof *r);
-    const char *mark = "nnlab-train-run=1\n";
-    if (strncmp(text, mark, strlen(mark))) return -1;
-    for (char *line = strtok(text + strlen(mark), "\n"); line; line = strtok(NULL, "\n")) {
-        char *v = strchr(line, '=');
-        if (!v) return -1;
-        *v++ = '\0';
-        if (!strcmp(line, "data")) r->data = v;
-        else if (!strcmp(line, "schedule")) r->sched = *v ? v : NULL;
-        else if (!strcmp(line, "rows")) r->rows = atoi(v);
-        else if (!strcmp(line, "cols")) r->cols = atoi(v);
-        else if (!strcmp(line, "data_hash")) r->hash = strtoull(v, NULL, 16);
-        else if (!strcmp(line, "seed")) r->seed = strtoull(v, NULL, 10);
-        else if (!strcmp(line, "val")) r->val = strtod(v, NULL);
-        else if (!strcmp(line, "batch")) r->batch = atoi(v);
-        else if (!strcmp(line, "epochs")) r->epochs = atoi(v);
-        else if (!strcmp(line, "patience")) r->patience = atoi(v);
-        else if (!strcmp(line, "standardize")) r->standardize = atoi(v);
-        else if (!strcmp(line, "l1")) r->l1 = strtod(v, NULL);
-        else if (!strcmp(line, "l2")) r->l2 = strtod(v, NULL);
-        else if (!strcmp(line, "clip_norm")) r->clip_norm = strtod(v, NULL);
-        else if (!strcmp(line, "clip_value")) r->clip_value = strtod(v, NULL);
-        else if (!strcmp(line, "next_epoch")) r->next_epoch = atoi(v);
-        else if (!strcmp(line, "next_batch")) r->next_batch = atoi(v);
-        else if (!strcmp(line, "restore_best")) r->restore_best = atoi(v);
-        else if (!strcmp(line, "stopped")) r->stopped = atoi(v);
-        else if (!strcmp(line, "opt")) r->opt = *v ? v : NULL;
-        else if (!strcmp(line, "init") && nn_init_parse(v, &r->init) != NN_OK) return -1;
-    }
-    return r->data && r->batch > 0 && r->epochs > 0 && r->next_epoch >= 0 && r->next_batch >= 0 ? 0 : -1;
-}
-
 /* Progress, plus the position of the last finished batch: where a stopped run continues. */
 typedef struct train_watch {
     cli_progress prog;
@@ -230,48 +155,18 @@ static int watch_batch(int epoch, int batch, int nbatches, double loss, void *us
 
 static int watch_epoch(const nn_epoch_stats *s, void *user) { return cli_progress_epoch(s, &((train_watch *)user)->prog); }
 
-/* The resumed model, its optimizer and run record; prints the error and returns nonzero on failure. */
-static int load_resume(const char *path, nn_model **m, nn_optim **opt, run *r, char **meta)
-{
-    *m = nn_model_load_with(path, opt);
-    if (!*m) {
-        cli_error("train: --resume: %s", nn_errmsg());
-        return CLI_ERR;
-    }
-    size_t n = strlen(nn_model_meta(*m));
-    *meta = malloc(n + 1);
-    if (!*meta) {
-        cli_error("train: out of memory");
-        return CLI_ERR;
-    }
-    memcpy(*meta, nn_model_meta(*m), n + 1);
-    if (!*opt || run_from_meta(*meta, r)) {
-        cli_error("train: --resume: %s was not saved by 'nnlab train --save' (it has no %s)", path,
-                  *opt ? "training-run record" : "optimizer state");
-        return CLI_ERR;
-    }
-    if (r->sched) {
-        nn_schedule sc;
-        if (nn_schedule_parse(r->sched, &sc) != NN_OK || nn_optim_set_schedule(*opt, &sc) != NN_OK) {
-            cli_error("train: --resume: %s: schedule '%s': %s", path, r->sched, nn_errmsg());
-            return CLI_ERR;
-        }
-    }
-    return CLI_OK;
-}
-
 /* setup_optimizer's "nothing to do": the run is complete. */
 #define CLI_DONE (-2)
 
 /* The command line of a train run. */
 typedef struct train_args {
-    run R;
+    train_run R;
     const char *arch, *loss_name, *opt_spec, *save, *hist_path, *resume;
     const char *trained_on; /* with --resume: the data named in the run record */
     int threads, epochs_given;
     int json;               /* --json: one JSON document on stdout, everything else on stderr */
     int first_epoch;        /* where this process started training (the resume point) */
-    unsigned fixed;         /* bit c - OPT_ARCH: option c, which a resumed run takes from its record, was given */
+    unsigned fixed;         /* bit c - TRAIN_OPT_ARCH: option c, of a setting the run records, was given */
     nn_loss loss;
 } train_args;
 
@@ -303,39 +198,41 @@ static void train_free(train_state *s)
 /* Reads the options into a; -1 to go on, else the exit status (help printed, or a usage error). */
 static int parse_train_args(int argc, char **argv, train_args *a)
 {
-    run *R = &a->R;
+    train_run *R = &a->R;
     int c;
     opterr = 0;
     while ((c = getopt_long(argc, argv, ":", train_opts, NULL)) != -1) {
         int bad = 0;
-        if (c >= OPT_ARCH && c <= OPT_INIT) a->fixed |= 1u << (c - OPT_ARCH);
+        if (c >= TRAIN_OPT_ARCH && c < TRAIN_OPT_END) a->fixed |= 1u << (c - TRAIN_OPT_ARCH);
         switch (c) {
         case OPT_DATA: R->data = optarg; break;
-        case OPT_ARCH: a->arch = optarg; break;
-        case OPT_LOSS: a->loss_name = optarg; break;
-        case OPT_OPT: a->opt_spec = optarg; break;
-        case OPT_SCHED: R->sched = optarg; break;
+        case TRAIN_OPT_ARCH: a->arch = optarg; break;
+        case TRAIN_OPT_LOSS: a->loss_name = optarg; break;
+        case TRAIN_OPT_OPT: a->opt_spec = optarg; break;
+        case TRAIN_OPT_SCHED: R->sched = optarg; break;
         case OPT_EPOCHS:
             bad = cli_parse_int("train", "epochs", optarg, 1, 100000000, &R->epochs);
             a->epochs_given = 1;
             break;
-        case OPT_BATCH: bad = cli_parse_int("train", "batch", optarg, 1, 1 << 24, &R->batch); break;
-        case OPT_SEED: bad = cli_parse_seed("train", optarg, &R->seed); break;
-        case OPT_VAL:
+        case TRAIN_OPT_BATCH: bad = cli_parse_int("train", "batch", optarg, 1, 1 << 24, &R->batch); break;
+        case TRAIN_OPT_SEED: bad = cli_parse_seed("train", optarg, &R->seed); break;
+        case TRAIN_OPT_VAL:
             bad = cli_parse_double("train", "val", optarg, &R->val);
             if (!bad && !(R->val >= 0 && R->val < 1)) {
                 cli_error("train: --val %s is not a fraction in [0, 1)", optarg);
                 bad = 1;
             }
             break;
-        case OPT_PATIENCE: bad = cli_parse_int("train", "patience", optarg, 0, 100000000, &R->patience); break;
-        case OPT_STD: R->standardize = 1; break;
-        case OPT_NOSTD: R->standardize = 0; break;
-        case OPT_L1: bad = cli_parse_nonneg("train", "l1", optarg, &R->l1); break;
-        case OPT_L2: bad = cli_parse_nonneg("train", "l2", optarg, &R->l2); break;
-        case OPT_CLIP: bad = cli_parse_nonneg("train", "clip-norm", optarg, &R->clip_norm); break;
-        case OPT_CLIPV: bad = cli_parse_nonneg("train", "clip-value", optarg, &R->clip_value); break;
-        case OPT_INIT: bad = cli_parse_init("train", optarg, &R->init); break;
+        case TRAIN_OPT_PATIENCE:
+            bad = cli_parse_int("train", "patience", optarg, 0, 100000000, &R->patience);
+            break;
+        case TRAIN_OPT_STD: R->standardize = 1; break;
+        case TRAIN_OPT_NOSTD: R->standardize = 0; break;
+        case TRAIN_OPT_L1: bad = cli_parse_nonneg("train", "l1", optarg, &R->l1); break;
+        case TRAIN_OPT_L2: bad = cli_parse_nonneg("train", "l2", optarg, &R->l2); break;
+        case TRAIN_OPT_CLIP: bad = cli_parse_nonneg("train", "clip-norm", optarg, &R->clip_norm); break;
+        case TRAIN_OPT_CLIPV: bad = cli_parse_nonneg("train", "clip-value", optarg, &R->clip_value); break;
+        case TRAIN_OPT_INIT: bad = cli_parse_init("train", optarg, &R->init); break;
         case OPT_SAVE: a->save = optarg; break;
         case OPT_HIST: a->hist_path = optarg; break;
         case OPT_RESUME: a->resume = optarg; break;
@@ -370,61 +267,25 @@ static int parse_train_args(int argc, char **argv, train_args *a)
     return -1;
 }
 
-/* With --resume, the options of the run's record may be given again (re-running the same command) but not
- * changed. given: the command line's values, R: the record. CLI_OK, or CLI_USAGE naming the first change. */
-static int check_same_run(const train_args *a, const run *g, const run *R, const nn_model *m)
-{
-    for (int c = OPT_ARCH; c <= OPT_INIT; c++) {
-        if (!(a->fixed & (1u << (c - OPT_ARCH)))) continue;
-        int same = 1;
-        char want[1024], got[1024];
-        switch (c) {
-        case OPT_ARCH: {
-            /* Compared as the library spells them, so "dense:3" and "dense:3:init=auto" agree. */
-            nn_model *t = nn_model_from_spec(nn_model_inputs(m), a->arch, nn_model_loss_kind(m), 1);
-            same = t && nn_model_set_init(t, R->init) == NN_OK && nn_model_spec(t, want, sizeof want) >= 0 &&
-                   nn_model_spec(m, got, sizeof got) >= 0 && !strcmp(want, got);
-            nn_model_free(t);
-            break;
-        }
-        case OPT_LOSS: same = a->loss == nn_model_loss_kind(m); break;
-        case OPT_OPT: same = !R->opt || !strcmp(g->opt, R->opt); break;
-        case OPT_SCHED: same = !strcmp(g->sched ? g->sched : "", R->sched ? R->sched : ""); break;
-        case OPT_BATCH: same = g->batch == R->batch; break;
-        case OPT_SEED: same = g->seed == R->seed; break;
-        case OPT_VAL: same = g->val == R->val; break;
-        case OPT_PATIENCE: same = g->patience == R->patience; break;
-        case OPT_STD: case OPT_NOSTD: same = g->standardize == R->standardize; break;
-        case OPT_L1: same = g->l1 == R->l1; break;
-        case OPT_L2: same = g->l2 == R->l2; break;
-        case OPT_CLIP: same = g->clip_norm == R->clip_norm; break;
-        case OPT_CLIPV: same = g->clip_value == R->clip_value; break;
-        case OPT_INIT: same = g->init == R->init; break;
-        default: break;
-        }
-        if (!same) {
-            const struct option *o = train_opts;
-            while (o->val != c) o++;
-            cli_error("train: --%s differs from the run saved in %s: --resume keeps the run's settings (give the "
-                      "same value, or leave it out)", o->name, a->resume);
-            return CLI_USAGE;
-        }
-    }
-    return CLI_OK;
-}
-
 /* The optimizer (and, on --resume, the model and run record) before the data is read, so that a typo in a
  * spec fails fast. CLI_OK or the exit status after the message. */
 static int setup_optimizer(train_args *a, train_state *s)
 {
     if (a->resume) {
         int epochs_arg = a->R.epochs, restore_arg = a->R.restore_best;
-        run given = a->R;
-        int rc = load_resume(a->resume, &s->m, &s->opt, &a->R, &s->meta);
+        train_run given = a->R;
+        int rc = train_run_load(a->resume, &s->m, &s->opt, &a->R, &s->meta);
         a->trained_on = a->R.data;
         a->R.data = given.data; /* the record's data name points into meta; --data names what is read now */
         if (rc != CLI_OK) return rc;
-        if ((rc = check_same_run(a, &given, &a->R, s->m)) != CLI_OK) return rc;
+        int changed = train_run_changed(&given, a->fixed, a->arch, a->loss, &a->R, s->m);
+        if (changed) {
+            const struct option *o = train_opts;
+            while (o->val != changed) o++;
+            cli_error("train: --%s differs from the run saved in %s: --resume keeps the run's settings (give the "
+                      "same value, or leave it out)", o->name, a->resume);
+            return CLI_USAGE;
+        }
         if (restore_arg >= 0) a->R.restore_best = restore_arg;
         a->loss = nn_model_loss_kind(s->m);
         int target = a->R.epochs; /* the record's */
@@ -456,7 +317,7 @@ static int setup_optimizer(train_args *a, train_state *s)
 /* Data, model (unless resumed), split and standardisation. CLI_OK or the exit status after the message. */
 static int setup_data(train_args *a, train_state *s)
 {
-    const run *R = &a->R;
+    const train_run *R = &a->R;
     char **classes = NULL;
     /* A resumed run reads labels as the classes it was trained on; a regression target keeps its values. */
     if (a->resume) classes = cli_use_model_classes(s->m);
@@ -472,7 +333,7 @@ static int setup_data(train_args *a, train_state *s)
                       d->cols, a->resume, nn_model_inputs(s->m));
             return CLI_ERR;
         }
-        if (d->rows != R->rows || data_hash(d) != R->hash)
+        if (!train_run_same_data(R, d))
             fprintf(stderr, "nnlab: train: warning: %s is not the data %s was trained on (%s, %d rows); the "
                             "resumed run will not match an uninterrupted one\n", R->data, a->resume, a->trained_on,
                     R->rows);
@@ -540,7 +401,7 @@ static void diagnose(const train_state *s, int diverged)
  * or the exit status after the message. */
 static int fit(train_args *a, train_state *s)
 {
-    run *R = &a->R;
+    train_run *R = &a->R;
     nn_fit_opts fo = nn_fit_defaults();
     fo.epochs = R->epochs;
     fo.initial_epoch = R->next_epoch;
@@ -606,7 +467,7 @@ static int fit(train_args *a, train_state *s)
 /* Saves the model and history, prints the final scores. The exit status. */
 static int finish(train_args *a, train_state *s)
 {
-    run *R = &a->R;
+    const train_run *R = &a->R;
     /* Every rank holds the same parameters; rank 0 writes them. */
     if (cli_dist_rank() > 0) a->save = a->hist_path = NULL;
     double tl, ta, vl = 0, vacc = 0;
@@ -624,21 +485,11 @@ static int finish(train_args *a, train_state *s)
         return CLI_ERR;
     }
     if (a->save) {
-        char rec[4096];
-        R->rows = s->d->rows;
-        R->cols = s->d->cols;
-        R->hash = data_hash(s->d);
-        size_t n = (size_t)run_to_meta(R, rec, sizeof rec) + 1;
-        /* The class names follow the run record, one "class=NAME" line per id, for eval and predict. */
-        for (int k = 0; s->d->class_names && k < s->d->nclasses; k++) n += strlen(s->d->class_names[k]) + 7;
-        char *meta = malloc(n);
+        char *meta = train_run_meta(R, s->d);
         if (!meta) {
             cli_error("train: out of memory");
             return CLI_ERR;
         }
-        size_t len = strlen(strcpy(meta, rec));
-        for (int k = 0; s->d->class_names && k < s->d->nclasses; k++)
-            len += (size_t)sprintf(meta + len, "class=%s\n", s->d->class_names[k]);
         nn_status st = nn_model_set_meta(s->m, meta);
         free(meta);
         if (st != NN_OK || nn_model_save_with(s->m, s->opt, a->save) != NN_OK) {
