@@ -123,6 +123,10 @@ START_TEST(failing_rank_fails_all)
     rc = sh("%s -np 1 '%s' " TRAIN " : -np 1 '%s' " TRAIN " --val 0.5", mpirun, bin, bin);
     ck_assert_msg(rc == 2, "exit status %d (124 is a hang stopped by timeout): %s", rc, err);
     ck_assert_msg(count(err, "the workers were given different training runs") == 1, "%s", err);
+    /* A warning every rank meets is rank 0's to print. */
+    rc = sh("%s -np 2 '%s' train --data wine --arch dense:4,dense:3 --epochs 1 --no-standardize --quiet", mpirun, bin);
+    ck_assert_msg(rc == 0, "exit status %d (124 is a hang stopped by timeout): %s", rc, err);
+    ck_assert_msg(count(err, "differ in scale") == 1, "%s", err);
     /* Every rank meets a usage error; rank 0 alone prints it, every rank exits with status 2. */
     rc = sh("%s -np 2 '%s' train --data moons --bogus", mpirun, bin);
     ck_assert_msg(rc == 2, "exit status %d (124 is a hang stopped by timeout): %s", rc, err);

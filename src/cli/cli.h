@@ -44,9 +44,13 @@ void cli_error(const char *fmt, ...)
 
 /* The message of the last cli_error ("" if none). */
 const char *cli_last_error(void);
-/* Set on ranks above 0 by commands whose errors reach rank 0 through cli_dist_all_ok (compare): cli_error then
- * records the message without printing it, so that an error every rank meets is printed once. */
+/* Set on ranks above 0 by commands whose errors reach rank 0 through cli_dist_all_ok (train, compare): cli_error
+ * then records the message without printing it, so that an error every rank meets is printed once, and
+ * cli_say prints nothing. */
 extern int cli_errors_muted;
+/* A line for the user on stderr that is not an error (a warning, what training did), printf-style with its
+ * own "nnlab: CMD: " and newline; nothing where cli_errors_muted (rank 0 speaks for an MPI run). */
+void cli_say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* nnlab under mpirun (src/cli/dist.c; docs/distributed.md). cli_dist_init starts MPI when an MPI launcher
  * started the process (else nothing: one rank of one) and silences stdout and progress on ranks above 0;

@@ -293,7 +293,7 @@ static int setup_optimizer(train_args *a, train_state *s)
         /* A finished run re-run with the same command: nothing to do, and nothing is rewritten. */
         if (a->R.next_epoch >= a->R.epochs || (a->R.stopped && a->R.epochs == target)) {
             int more = a->R.next_epoch > a->R.epochs ? a->R.next_epoch : a->R.epochs;
-            fprintf(stderr, "nnlab: train: %s is complete (%d epochs%s); nothing to do (give --epochs above %d to "
+            cli_say("nnlab: train: %s is complete (%d epochs%s); nothing to do (give --epochs above %d to "
                     "train on)\n", a->resume, a->R.next_epoch, a->R.stopped ? ", stopped early" : "", more);
             return CLI_DONE;
         }
@@ -334,8 +334,8 @@ static int setup_data(train_args *a, train_state *s)
             return CLI_ERR;
         }
         if (!train_run_same_data(R, d))
-            fprintf(stderr, "nnlab: train: warning: %s is not the data %s was trained on (%s, %d rows); the "
-                            "resumed run will not match an uninterrupted one\n", R->data, a->resume, a->trained_on,
+            cli_say("nnlab: train: warning: %s is not the data %s was trained on (%s, %d rows); the "
+                    "resumed run will not match an uninterrupted one\n", R->data, a->resume, a->trained_on,
                     R->rows);
     } else if (!(s->m = nn_model_from_spec(d->cols, a->arch, a->loss, R->seed)) ||
                nn_model_set_init(s->m, R->init) != NN_OK) {
@@ -394,7 +394,7 @@ static void diagnose(const train_state *s, int diverged)
     if ((diverged || h->n > 0) && cli_diagnose_run(diverged, best, last, first_loss, last_loss, nn_model_classes(s->m),
                                                    "set the learning rate in --opt (see docs/defaults.md)", msg,
                                                    sizeof msg))
-        fprintf(stderr, "nnlab: train: warning: %s\n", msg);
+        cli_say("nnlab: train: warning: %s\n", msg);
 }
 
 /* nn_fit with progress; records in a->R where the run continues. CLI_OK (also when interrupted: s->st says)
@@ -453,13 +453,13 @@ static int fit(train_args *a, train_state *s)
     const nn_history *h = &s->hist;
     R->stopped = h->stopped_early;
     if (h->n > 0 && h->stopped_early && h->restored)
-        fprintf(stderr, "nnlab: train: stopped at epoch %d, restoring the best weights from epoch %d\n",
+        cli_say("nnlab: train: stopped at epoch %d, restoring the best weights from epoch %d\n",
                 h->epochs[h->n - 1].epoch + 1, h->best_epoch + 1);
     else if (h->n > 0 && h->stopped_early)
-        fprintf(stderr, "nnlab: train: stopped at epoch %d, keeping its weights (the best were from epoch %d; "
+        cli_say("nnlab: train: stopped at epoch %d, keeping its weights (the best were from epoch %d; "
                 "--no-restore-best)\n", h->epochs[h->n - 1].epoch + 1, h->best_epoch + 1);
     else if (h->restored)
-        fprintf(stderr, "nnlab: train: restoring the best weights from epoch %d (of %d)\n", h->best_epoch + 1,
+        cli_say("nnlab: train: restoring the best weights from epoch %d (of %d)\n", h->best_epoch + 1,
                 h->epochs[h->n - 1].epoch + 1);
     return CLI_OK;
 }

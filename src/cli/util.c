@@ -54,6 +54,16 @@ void cli_error(const char *fmt, ...)
 
 const char *cli_last_error(void) { return last_error; }
 
+void cli_say(const char *fmt, ...)
+{
+    if (cli_errors_muted) return;
+    close_bar();
+    va_list ap;
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+}
+
 int cli_bad_option(const char *cmd, char **argv, const struct option *opts)
 {
     /* getopt_long leaves the offending word just before optind; optopt is set only for short options
@@ -616,8 +626,8 @@ int cli_warn_scales(const char *cmd, const char *data, const nn_real *std, int c
     }
     /* Gradient steps are sized for the widest feature: past ~100x the narrow ones barely move. */
     if (!(std[lo] > 0) || std[hi] / std[lo] <= 100) return 0;
-    fprintf(stderr, "nnlab: %s: warning: the features of %s differ in scale by %.3gx (standard deviation of column "
-                    "%d: %.3g, of column %d: %.3g) and are not standardised; training may be slow or unstable (%s)\n",
+    cli_say("nnlab: %s: warning: the features of %s differ in scale by %.3gx (standard deviation of column "
+            "%d: %.3g, of column %d: %.3g) and are not standardised; training may be slow or unstable (%s)\n",
             cmd, data, (double)(std[hi] / std[lo]), hi + 1, (double)std[hi], lo + 1, (double)std[lo], hint);
     return 1;
 }
