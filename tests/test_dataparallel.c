@@ -160,28 +160,35 @@ END_TEST
 START_TEST(fewer_rows_than_workers) { same_as_plain("dense:8,relu,dense:3", "sgd:lr=0.05", 3); }
 END_TEST
 
-START_TEST(failing_worker_stops_all)
+/* n workers on moons, 16 rows a batch, worker fail_rank with data of the wrong width, worker odd_rank with
+ * batches of 8: each worker's status and message in w[]. */
+static void run_mixed(int n, int fail_rank, int odd_rank, worker *w)
 {
     nn_dataset *d = nn_dataset_generate("moons", 64, 2, 0.1, 1);
-    group g = {.workers = 3};
-    pthread_barrier_init(&g.bar, NULL, 3);
-    worker w[3];
-    pthread_t t[3];
-    for (int r = 0; r < 3; r++) {
-        w[r] = (worker){.g = &g, .rank = r, .arch = "dense:4,relu,dense:2", .opt = "sgd", .batch = 16,
-                        .fail_rank = 1, .train = d, .val = NULL};
+    group g = {.workers = n};
+    pthread_barrier_init(&g.bar, NULL, (unsigned)n);
+    pthread_t t[MAXW];
+    for (int r = 0; r < n; r++) {
+        w[r] = (worker){.g = &g, .rank = r, .arch = "dense:4,relu,dense:2", .opt = "sgd",
+                        .batch = r == odd_rank ? 8 : 16, .fail_rank = fail_rank, .train = d, .val = NULL};
         pthread_create(&t[r], NULL, run_worker, &w[r]);
     }
-    for (int r = 0; r < 3; r++) pthread_join(t[r], NULL);
+    for (int r = 0; r < n; r++) pthread_join(t[r], NULL);
     pthread_barrier_destroy(&g.bar);
+    for (int r = 0; r < n; r++) nn_history_free(&w[r].hist);
+    nn_dataset_free(d);
+}
+
+START_TEST(failing_worker_stops_all)
+{
+    worker w[3];
+    run_mixed(3, 1, -1, w);
     /* The failing worker's own error; the others are told another worker failed, and nobody hangs. */
     ck_assert_int_eq(w[1].st, NN_ESHAPE);
     for (int r = 0; r < 3; r += 2) {
         ck_assert_int_eq(w[r].st, NN_EIO);
         ck_assert_msg(strstr(w[r].msg, "another worker failed"), "%s", w[r].msg);
     }
-    for (int r = 0; r < 3; r++) nn_history_free(&w[r].hist);
-    nn_dataset_free(d);
 }
 END_TEST
 
@@ -189,24 +196,12 @@ END_TEST
  * every one of them refuses to start instead. */
 START_TEST(different_runs_refused)
 {
-    nn_dataset *d = nn_dataset_generate("moons", 64, 2, 0.1, 1);
-    group g = {.workers = 2};
-    pthread_barrier_init(&g.bar, NULL, 2);
     worker w[2];
-    pthread_t t[2];
-    for (int r = 0; r < 2; r++) {
-        w[r] = (worker){.g = &g, .rank = r, .arch = "dense:4,relu,dense:2", .opt = "sgd", .batch = r ? 8 : 16,
-                        .fail_rank = -1, .train = d, .val = NULL};
-        pthread_create(&t[r], NULL, run_worker, &w[r]);
-    }
-    for (int r = 0; r < 2; r++) pthread_join(t[r], NULL);
-    pthread_barrier_destroy(&g.bar);
+    run_mixed(2, -1, 1, w);
     for (int r = 0; r < 2; r++) {
         ck_assert_int_eq(w[r].st, NN_EINVAL);
         ck_assert_msg(strstr(w[r].msg, "different training runs"), "%s", w[r].msg);
-        nn_history_free(&w[r].hist);
     }
-    nn_dataset_free(d);
 }
 END_TEST
 
