@@ -219,13 +219,10 @@ static nn_status dp_any(const nn_fit_opts *op, int *flag)
 /* Whether every worker has the same v[0..n): each sums f and f^2 for f, a 20-bit hash of v, and n equal
  * values are the only ones with workers * sum(f^2) = sum(f)^2 (exact in double below 2^13 workers). Two sums,
  * so a reduce function written for nn_fit's few counters takes them. */
-static nn_status dp_same(const nn_fit_opts *op, const double *v, int n, int *same)
+static nn_status dp_same(const nn_fit_opts *op, const int64_t *v, int n, int *same)
 {
-    uint64_t h = 1469598103934665603ull; /* FNV-1a over the values as integers */
-    for (int i = 0; i < n; i++) {
-        h ^= (uint64_t)(int64_t)v[i];
-        h *= 1099511628211ull;
-    }
+    uint64_t h = 1469598103934665603ull; /* FNV-1a over the values */
+    for (int i = 0; i < n; i++) h = (h ^ (uint64_t)v[i]) * 1099511628211ull;
     double f = (double)(h >> 44), sums[2] = {f, f * f};
     if (op->reduce(NULL, 0, sums, 2, op->reduce_user))
         return nn_fail(NN_EIO, "the reduction over %d workers failed", op->workers);
@@ -287,8 +284,8 @@ nn_status nn_fit(nn_model *m, nn_optim *o, const nn_dataset *d, const nn_fit_opt
      * each reduction pairs with the others' and a worker with another schedule would mismatch them all. */
     int failed = s != NN_OK, same = 1;
     if (op->reduce) {
-        double v[] = {(double)nn_model_nparams(m), d->rows, bs, op->epochs, op->initial_epoch, op->initial_batch,
-                      op->val ? op->val->rows : 0, op->patience};
+        int64_t v[] = {(int64_t)nn_model_nparams(m), d->rows, bs, op->epochs, op->initial_epoch, op->initial_batch,
+                       op->val ? op->val->rows : 0, op->patience};
         nn_status r = dp_same(op, v, (int)(sizeof v / sizeof v[0]), &same);
         if (r == NN_OK) r = dp_any(op, &failed);
         if (s == NN_OK && r != NN_OK) s = r;

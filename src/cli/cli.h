@@ -42,7 +42,7 @@ void cli_error(const char *fmt, ...)
 #endif
     ;
 
-/* The message of the last cli_error ("" if none). */
+/* The message of the last cli_error ("" if none), without the running command's name. */
 const char *cli_last_error(void);
 /* Set on ranks above 0 by commands whose errors reach rank 0 through cli_dist_all_ok (train, compare): cli_error
  * then records the message without printing it, so that an error every rank meets is printed once, and
@@ -191,9 +191,9 @@ int cli_exe_relative_dir(const char *rel, char *buf, size_t size);
 /* Diagnosis of a finished classification run, shared by train and compare so both say the same thing:
  * 0 if it looks healthy, else 1 with one line in buf ("collapsed: ...; learning rate too high? <hint>").
  * diverged: the run stopped on a non-finite loss; best/final: best and last accuracy per epoch (validation
- * when the run has it); first/last_loss: the training loss of the first and last epoch (NAN if unknown);
+ * when the run has it); h: its epochs (their training loss tells a rate too low from one too high);
  * classes: class count. hint: where to set the rate in the command (e.g. "try --tune-lr"). */
-int cli_diagnose_run(int diverged, double best_acc, double final_acc, double first_loss, double last_loss, int classes,
+int cli_diagnose_run(int diverged, double best_acc, double final_acc, const nn_history *h, int classes,
                      const char *hint, char *buf, size_t size);
 /* Every score the CLI prints goes through here, so that train and eval of the same model on the same rows
  * print identical strings: "<prefix>loss=L" and, when classify, " <prefix>acc=A", on f. */

@@ -35,11 +35,9 @@ static void diagnose(const cmp_task *t, cmp_run *r)
     double final = cmp_primary(t, r);
     if (!(best >= final)) best = final;
     const char *hint = t->ngrid ? "try other rates in --lr-grid" : "try --tune-lr";
-    const nn_history *h = &r->hist;
-    double first_loss = h->n > 1 ? h->epochs[0].loss : NAN, last_loss = h->n > 1 ? h->epochs[h->n - 1].loss : NAN;
     r->diagnosis[0] = '\0';
-    if (cmp_run_counts(r) && cli_diagnose_run(r->state == CMP_RUN_DIVERGED, best, final, first_loss, last_loss,
-                                              t->classes, hint, r->diagnosis, sizeof r->diagnosis) == 0)
+    if (cmp_run_counts(r) && cli_diagnose_run(r->state == CMP_RUN_DIVERGED, best, final, &r->hist, t->classes, hint,
+                                              r->diagnosis, sizeof r->diagnosis) == 0)
         r->diagnosis[0] = '\0';
 }
 

@@ -4,7 +4,6 @@
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 #include "cli.h"
 #ifdef NNLAB_HAVE_MPI
 #include <nnlab/mpi.h>
@@ -72,11 +71,6 @@ int cli_dist_all_ok(int ok)
     if (active && size > 1) {
         char msg[1100];
         if (nn_mpi_all_ok(&comm, ok, cli_last_error(), 0, msg, sizeof msg)) return 1;
-        /* "rank 1: train: --resume: ...": cli_error names the command already, once is enough. */
-        char *t = strstr(msg, ": ");
-        size_t n = cli_command ? strlen(cli_command) : 0;
-        if (t && n && !strncmp(t + 2, cli_command, n) && t[2 + n] == ':' && t[3 + n] == ' ')
-            memmove(t + 2, t + 4 + n, strlen(t + 4 + n) + 1);
         if (rank == 0 && ok) cli_error("%s", msg);
         return 0;
     }

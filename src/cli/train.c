@@ -389,11 +389,9 @@ static void diagnose(const train_state *s, int diverged)
         if (last > best) best = last;
     }
     char msg[512];
-    const nn_history *h = &s->hist;
-    double first_loss = h->n > 1 ? h->epochs[0].loss : NAN, last_loss = h->n > 1 ? h->epochs[h->n - 1].loss : NAN;
-    if ((diverged || h->n > 0) && cli_diagnose_run(diverged, best, last, first_loss, last_loss, nn_model_classes(s->m),
-                                                   "set the learning rate in --opt (see docs/defaults.md)", msg,
-                                                   sizeof msg))
+    if ((diverged || s->hist.n > 0) && cli_diagnose_run(diverged, best, last, &s->hist, nn_model_classes(s->m),
+                                                        "set the learning rate in --opt (see docs/defaults.md)", msg,
+                                                        sizeof msg))
         cli_say("nnlab: train: warning: %s\n", msg);
 }
 

@@ -43,11 +43,14 @@ void cli_error(const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(last_error, sizeof last_error, fmt, ap);
     va_end(ap);
-    if (cli_errors_muted) return;
-    /* Messages from the shared helpers (files, data, reports) name no command; the running one goes first
-     * unless the message starts with it ("train: ...", "datasets gen: ..."). */
+    /* Kept without the running command's name ("train: --resume: ..." -> "--resume: ..."), which printing puts
+     * first: messages from the shared helpers (files, data, reports) name none, and one relayed from another
+     * rank ("rank 1: ...") is then named once. A message naming a subcommand ("datasets gen: ...") stays. */
     size_t n = cli_command ? strlen(cli_command) : 0;
-    if (n && !(strncmp(last_error, cli_command, n) == 0 && (last_error[n] == ':' || last_error[n] == ' ')))
+    if (n && !strncmp(last_error, cli_command, n) && last_error[n] == ':' && last_error[n + 1] == ' ')
+        memmove(last_error, last_error + n + 2, strlen(last_error + n + 2) + 1);
+    if (cli_errors_muted) return;
+    if (n && !(strncmp(last_error, cli_command, n) == 0 && last_error[n] == ' '))
         fprintf(stderr, "nnlab: %s: %s\n", cli_command, last_error);
     else fprintf(stderr, "nnlab: %s\n", last_error);
 }
@@ -534,10 +537,11 @@ void cli_progress_end(void)
  * causes apart: risen by more than 5 %, a step too large; moved by 5 % or less either way, a step too small,
  * gradients that vanish before reaching the first layers, or inputs that say nothing of the labels; else
  * either. */
-int cli_diagnose_run(int diverged, double best_acc, double final_acc, double first_loss, double last_loss, int classes,
+int cli_diagnose_run(int diverged, double best_acc, double final_acc, const nn_history *h, int classes,
                      const char *hint, char *buf, size_t size)
 {
     double chance = classes > 1 ? 1.0 / classes : 0.5;
+    double first_loss = h->n > 1 ? h->epochs[0].loss : NAN, last_loss = h->n > 1 ? h->epochs[h->n - 1].loss : NAN;
     if (diverged)
         snprintf(buf, size, "diverged (the loss became non-finite): learning rate too high? %s", hint);
     else if (best_acc - final_acc >= 0.2)

@@ -72,8 +72,8 @@ static void dense_grad_part(void *ctx, int part, int nparts)
     if (d->g.split_rows) nn_pool_range((size_t)out, 16, part, nparts, &lo, &hi);
     else nn_gemm_range(&d->g, part, nparts, &lo, &hi);
     /* db summed over the rows in registers, 64 or 16 columns at a time, then stored once: adding into db row
-     * by row waited on each store (W1's step: 2.93 us, 2.67 us with sums in registers); 64 columns keep four independent
-     * sums in flight on wide layers. Rows in order, so the sums are unchanged. */
+     * by row waited on each store (W1's step: 2.93 us, 2.67 us with sums in registers); 64 columns keep four
+     * independent sums in flight on wide layers. Rows in order, so the sums are unchanged. */
     size_t j = lo;
     for (; hi - j >= 64; j += 64) db_columns(d, 64, j);
     for (; hi - j >= 16; j += 16) db_columns(d, 16, j);
